@@ -1,0 +1,6 @@
+//! The `probe-build` command.
+
+fn main() {
+    eprintln!("probe-build: not written yet");
+    std::process::exit(2);
+}

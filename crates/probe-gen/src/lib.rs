@@ -1,0 +1,10 @@
+//! Generators: one parsed [`probe_provider::ProviderFile`] in, one output
+//! format per module out.
+//!
+//! Each module is one format and exposes a `generate` function; none of them
+//! knows about the others, and none parses anything.
+
+pub mod disabled_header;
+pub mod sdt_header;
+#[cfg(feature = "stub-object")]
+pub mod stub_object;

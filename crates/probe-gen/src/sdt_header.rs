@@ -1,0 +1,1 @@
+//! The Linux header: SystemTap SDT notes, compatible with `dtrace -h`.

@@ -1,0 +1,1 @@
+//! The `-G` stub object: a relocatable ELF object defining the semaphores.

@@ -1,0 +1,1 @@
+//! Running the C preprocessor over a provider file (`dtrace -C`).
