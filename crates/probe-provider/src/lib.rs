@@ -14,8 +14,23 @@
 //! assert_eq!(probe.name, "greet");
 //! assert_eq!(probe.args[1].ty.normalized, "int");
 //! ```
+//!
+//! Entry points:
+//! - [`parse_str`]`(path, &str)`: text already in memory (`path` is only
+//!   used in diagnostics); preprocessor line markers are followed.
+//! - [`parse_bytes`]`(path, &[u8])`: like `parse_str`, rejecting non-UTF-8 input.
+//! - [`parse_file`]`(path)`: reads the file, no preprocessing.
+//! - [`parse_file_with`]`(path, Option<&Preprocessor>)`: `dtrace -C`; runs
+//!   the [`preprocess::Preprocessor`] first when given.
+//! - [`CType::parse`]`(&str)`: one C type on its own.
+//!
+//! All return [`Error`]; its `Syntax` variant holds [`Diagnostic`]s that
+//! display as `FILE:LINE:COL: error: MESSAGE`, the source line and a caret.
+//! Accepted oddities (skipped D clauses, directives ignored without `-C`)
+//! are [`ProviderFile::warnings`]. See `docs/provider-language.md`.
 
 mod diagnostic;
+mod lex;
 mod model;
 mod parse;
 pub mod preprocess;
@@ -23,5 +38,6 @@ mod types;
 
 pub use diagnostic::{Diagnostic, Error, Severity};
 pub use model::{Argument, Pragma, Probe, Provider, ProviderFile, Span};
-pub use parse::{parse_file, parse_str};
+pub use parse::{parse_bytes, parse_file, parse_file_with, parse_str};
+pub use preprocess::Preprocessor;
 pub use types::{CType, IntType, TypeClass, MAX_PROBE_ARGS};

@@ -1,1 +1,175 @@
 //! Running the C preprocessor over a provider file (`dtrace -C`).
+//!
+//! The command is `$CPP` when set (split on white space, used as is), else
+//! the C compiler found the way the `cc` crate finds it (`$CC`, target
+//! prefixed compilers, ...) with `-E`. The output keeps line markers, so
+//! the parser reports positions in the files the user wrote.
+//!
+//! ```no_run
+//! use probe_provider::preprocess::Preprocessor;
+//! let mut cpp = Preprocessor::new();
+//! cpp.include_dir("include").define("HAVE_JIT", Some("1")).undefine("NDEBUG");
+//! let file = probe_provider::parse_file_with("probes.d", Some(&cpp)).unwrap();
+//! # let _ = file;
+//! ```
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::Error;
+
+/// One `-D` or `-U`, kept in command-line order (the order matters to cpp).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MacroOp {
+    Define(String, Option<String>),
+    Undefine(String),
+}
+
+/// How to run the C preprocessor: a small builder in the style of `cc::Build`.
+#[derive(Debug, Clone, Default)]
+pub struct Preprocessor {
+    command: Option<Vec<OsString>>,
+    target: Option<String>,
+    include_dirs: Vec<PathBuf>,
+    macros: Vec<MacroOp>,
+    args: Vec<OsString>,
+}
+
+impl Preprocessor {
+    /// A preprocessor found from the environment (`$CPP`, else the C compiler).
+    pub fn new() -> Preprocessor {
+        Preprocessor::default()
+    }
+
+    /// Uses this command (program and leading arguments) instead of
+    /// `$CPP` or the C compiler. It must preprocess the file named last and
+    /// write the result to standard output, as `cpp` and `cc -E` do.
+    pub fn command<I, S>(&mut self, program_and_args: I) -> &mut Preprocessor
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.command = Some(program_and_args.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The target triple whose C compiler to use when neither a command nor
+    /// `$CPP` is given (default: the host this crate was built for).
+    pub fn target(&mut self, triple: impl Into<String>) -> &mut Preprocessor {
+        self.target = Some(triple.into());
+        self
+    }
+
+    /// Adds `-I DIR`.
+    pub fn include_dir(&mut self, dir: impl AsRef<Path>) -> &mut Preprocessor {
+        self.include_dirs.push(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds `-D NAME` or `-D NAME=VALUE`.
+    pub fn define<'a>(&mut self, name: &str, value: impl Into<Option<&'a str>>) -> &mut Preprocessor {
+        self.macros.push(MacroOp::Define(name.to_string(), value.into().map(str::to_string)));
+        self
+    }
+
+    /// Adds a `-D` argument as given on a command line: `NAME` or `NAME=VALUE`.
+    pub fn define_arg(&mut self, arg: &str) -> &mut Preprocessor {
+        match arg.split_once('=') {
+            Some((name, value)) => self.define(name, Some(value)),
+            None => self.define(arg, None),
+        }
+    }
+
+    /// Adds `-U NAME`.
+    pub fn undefine(&mut self, name: &str) -> &mut Preprocessor {
+        self.macros.push(MacroOp::Undefine(name.to_string()));
+        self
+    }
+
+    /// Adds any other argument, placed before the input file.
+    pub fn arg(&mut self, arg: impl Into<OsString>) -> &mut Preprocessor {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// The program and arguments that will run, without the input file.
+    pub fn resolved_command(&self) -> Result<Vec<OsString>, Error> {
+        let mut cmd = match &self.command {
+            Some(cmd) if !cmd.is_empty() => cmd.clone(),
+            _ => match std::env::var_os("CPP").filter(|v| !v.to_string_lossy().trim().is_empty()) {
+                Some(cpp) => cpp.to_string_lossy().split_whitespace().map(OsString::from).collect(),
+                None => self.compiler()?,
+            },
+        };
+        // The input is C whatever its suffix; cc would take `.d` for a linker input.
+        cmd.push("-x".into());
+        cmd.push("c".into());
+        for dir in &self.include_dirs {
+            let mut arg = OsString::from("-I");
+            arg.push(dir);
+            cmd.push(arg);
+        }
+        for op in &self.macros {
+            cmd.push(match op {
+                MacroOp::Define(name, None) => format!("-D{name}").into(),
+                MacroOp::Define(name, Some(value)) => format!("-D{name}={value}").into(),
+                MacroOp::Undefine(name) => format!("-U{name}").into(),
+            });
+        }
+        cmd.extend(self.args.iter().cloned());
+        Ok(cmd)
+    }
+
+    /// The C compiler as the `cc` crate finds it, with `-E`.
+    fn compiler(&self) -> Result<Vec<OsString>, Error> {
+        let host = env!("PROBE_PROVIDER_HOST");
+        let target = self.target.as_deref().unwrap_or(host);
+        let mut build = cc::Build::new();
+        build
+            .cargo_metadata(false)
+            .cargo_warnings(false)
+            .opt_level(0)
+            .debug(false)
+            .warnings(false)
+            .target(target)
+            .host(host);
+        let compiler = build.try_get_compiler().map_err(|e| Error::Preprocessor {
+            command: "cc".to_string(),
+            message: format!("could not find a C compiler: {e}"),
+        })?;
+        let mut cmd = vec![compiler.path().as_os_str().to_owned()];
+        // Keep only what changes how the preprocessor sees the code.
+        for arg in compiler.args() {
+            let text = arg.to_string_lossy();
+            if text.starts_with("-m") || text.starts_with("--target") || text.starts_with("-std") {
+                cmd.push(arg.clone());
+            }
+        }
+        cmd.push("-E".into());
+        Ok(cmd)
+    }
+
+    /// Preprocesses `path` and returns the output text (with line markers).
+    pub fn run(&self, path: &Path) -> Result<String, Error> {
+        let mut cmd = self.resolved_command()?;
+        cmd.push(path.as_os_str().to_owned());
+        let shown = cmd.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ");
+        let output = Command::new(&cmd[0])
+            .args(&cmd[1..])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| Error::Preprocessor { command: shown.clone(), message: e.to_string() })?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(Error::Preprocessor {
+                command: shown,
+                message: format!("{} ({})", stderr.trim_end(), output.status),
+            });
+        }
+        String::from_utf8(output.stdout).map_err(|_| Error::Preprocessor {
+            command: shown,
+            message: "the output is not UTF-8 text".to_string(),
+        })
+    }
+}

@@ -130,3 +130,214 @@ impl IntType {
         }
     }
 }
+
+/// The pieces of a declaration's type, collected token by token; the order
+/// of the words does not matter to C, so it does not matter here.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct TypeSpec {
+    pub is_const: bool,
+    pub is_volatile: bool,
+    pub signed: u8,
+    pub unsigned: u8,
+    pub char: u8,
+    pub short: u8,
+    pub int: u8,
+    pub long: u8,
+    pub float: u8,
+    pub double: u8,
+    pub void: u8,
+    /// `bool` or `_Bool`.
+    pub bool_: u8,
+    /// D's `string`.
+    pub string: u8,
+    /// `struct TAG`, `union TAG`, `enum TAG`.
+    pub tagged: Option<(&'static str, String)>,
+    /// A typedef name (known, like `size_t`, or not).
+    pub typedef_name: Option<String>,
+    /// One entry per `*`, each with its qualifiers in order of appearance.
+    pub pointers: Vec<Vec<&'static str>>,
+}
+
+/// What the integer keywords of a declaration add up to.
+enum Base {
+    Int(IntType),
+    Float(&'static str),
+    LongDouble,
+    Void,
+    Bool,
+    String,
+    Tagged(String),
+    Typedef(String),
+}
+
+impl TypeSpec {
+    /// Whether a type has been named, so that a following identifier is the
+    /// parameter's name (`unsigned int count`) rather than a typedef name.
+    pub fn has_base(&self) -> bool {
+        self.signed + self.unsigned + self.char + self.short + self.int + self.long
+            + self.float + self.double + self.void + self.bool_ + self.string
+            > 0
+            || self.tagged.is_some()
+            || self.typedef_name.is_some()
+    }
+
+    fn base(&self) -> Result<Base, String> {
+        let words = self.signed + self.unsigned + self.char + self.short + self.int + self.long;
+        let others = self.float + self.double + self.void + self.bool_ + self.string
+            + self.tagged.is_some() as u8
+            + self.typedef_name.is_some() as u8;
+        if others > 1 || (others == 1 && words > 0 && !(self.double == 1 && words == self.long && self.long == 1)) {
+            return Err("conflicting type names".into());
+        }
+        if self.double == 1 && self.long == 1 {
+            return Ok(Base::LongDouble);
+        }
+        if others == 1 {
+            return Ok(if self.float == 1 {
+                Base::Float("float")
+            } else if self.double == 1 {
+                Base::Float("double")
+            } else if self.void == 1 {
+                Base::Void
+            } else if self.bool_ == 1 {
+                Base::Bool
+            } else if self.string == 1 {
+                Base::String
+            } else if let Some((keyword, tag)) = &self.tagged {
+                Base::Tagged(format!("{keyword} {tag}"))
+            } else {
+                let name = self.typedef_name.clone().unwrap_or_default();
+                match known_typedef(&name) {
+                    Some(int) => Base::Int(int),
+                    None => Base::Typedef(name),
+                }
+            });
+        }
+        if self.signed + self.unsigned > 1 {
+            return Err("`signed` and `unsigned` can be given only once, not both".into());
+        }
+        if self.char + self.short + self.int > 1 || self.long > 2 {
+            return Err("too many integer type words".into());
+        }
+        let unsigned = self.unsigned == 1;
+        use IntType::*;
+        let int = if self.char == 1 {
+            if self.short + self.long + self.int > 0 {
+                return Err("`char` cannot be combined with `short`, `int` or `long`".into());
+            }
+            match (self.signed, self.unsigned) {
+                (1, _) => SignedChar,
+                (_, 1) => UnsignedChar,
+                _ => Char,
+            }
+        } else if self.short == 1 {
+            if self.long > 0 {
+                return Err("`short` cannot be combined with `long`".into());
+            }
+            if unsigned { UnsignedShort } else { Short }
+        } else {
+            match (self.long, unsigned) {
+                (0, false) => Int,
+                (0, true) => UnsignedInt,
+                (1, false) => Long,
+                (1, true) => UnsignedLong,
+                (_, false) => LongLong,
+                (_, true) => UnsignedLongLong,
+            }
+        };
+        Ok(Base::Int(int))
+    }
+
+    /// The normalized spelling and class, or why the words make no type.
+    pub fn finish(&self) -> Result<(String, TypeClass), String> {
+        let base = self.base()?;
+        let mut out = String::new();
+        if self.is_const {
+            out.push_str("const ");
+        }
+        if self.is_volatile {
+            out.push_str("volatile ");
+        }
+        let is_char = matches!(
+            base,
+            Base::Int(IntType::Char | IntType::SignedChar | IntType::UnsignedChar)
+        );
+        let class = match &base {
+            Base::Int(int) => {
+                out.push_str(int.c_name());
+                TypeClass::Integer(*int)
+            }
+            Base::Float(name) => {
+                out.push_str(name);
+                TypeClass::Float
+            }
+            Base::LongDouble => {
+                out.push_str("long double");
+                TypeClass::Other
+            }
+            Base::Void => {
+                out.push_str("void");
+                TypeClass::Other
+            }
+            Base::Bool => {
+                out.push_str("bool");
+                TypeClass::Bool
+            }
+            Base::String => {
+                if !self.pointers.is_empty() {
+                    return Err("`string` is already a pointer; write `char *` for a pointer".into());
+                }
+                out.push_str("string");
+                TypeClass::String
+            }
+            Base::Tagged(name) | Base::Typedef(name) => {
+                out.push_str(name);
+                TypeClass::Other
+            }
+        };
+        if self.pointers.is_empty() {
+            if matches!(base, Base::Void) {
+                return Err("a parameter cannot have type `void`".into());
+            }
+            return Ok((out, class));
+        }
+        out.push(' ');
+        for (i, quals) in self.pointers.iter().enumerate() {
+            out.push('*');
+            if !quals.is_empty() {
+                out.push_str(&quals.join(" "));
+                if i + 1 < self.pointers.len() {
+                    out.push(' ');
+                }
+            }
+        }
+        let class =
+            if is_char && self.pointers.len() == 1 { TypeClass::String } else { TypeClass::Pointer };
+        Ok((out, class))
+    }
+}
+
+/// The typedef names whose integer type this crate knows.
+pub(crate) fn known_typedef(name: &str) -> Option<IntType> {
+    use IntType::*;
+    Some(match name {
+        "int8_t" => I8,
+        "uint8_t" => U8,
+        "int16_t" => I16,
+        "uint16_t" => U16,
+        "int32_t" => I32,
+        "uint32_t" => U32,
+        "int64_t" => I64,
+        "uint64_t" => U64,
+        "size_t" => Size,
+        "ssize_t" => SSize,
+        "intptr_t" => IntPtr,
+        "uintptr_t" => UIntPtr,
+        "ptrdiff_t" => PtrDiff,
+        "off_t" => Off,
+        "pid_t" => Pid,
+        "uid_t" => Uid,
+        "gid_t" => Gid,
+        _ => return None,
+    })
+}
