@@ -422,7 +422,16 @@ impl<'t> Parser<'t> {
                                 ),
                             ))
                         }
-                        TokenKind::Ident if next.text == "probe" || next.text == "provider" => {
+                        TokenKind::Ident if next.text == "probe" => {
+                            return Err(self.error_at(
+                                next,
+                                format!(
+                                    "probe declaration outside a provider (inside the `{}` at line {}, column {}); put it inside `provider NAME {{ ... }};`",
+                                    open.text, open.span.line, open.span.column
+                                ),
+                            ))
+                        }
+                        TokenKind::Ident if next.text == "provider" => {
                             return Err(self.error_at(
                                 next,
                                 format!(
@@ -461,6 +470,10 @@ impl<'t> Parser<'t> {
     /// /pid == 1/ { ... }`) or a D declaration (`int x;`), with a warning.
     fn skip_clause(&mut self) -> Result<(), Failure> {
         let start = self.peek();
+        let start_pos = self.pos;
+        if start.kind == TokenKind::Stray {
+            return Err(self.error_at(start, format!("unexpected character {}", describe(start))));
+        }
         loop {
             let tok = self.peek();
             match tok.kind {
@@ -489,11 +502,11 @@ impl<'t> Parser<'t> {
                     if self.peek().is(";") {
                         self.bump();
                     }
+                    let description = self.clause_description(start_pos);
                     self.warn_at(
                         start,
                         format!(
-                            "skipped the D program clause {} (only provider declarations are used)",
-                            describe(start)
+                            "skipped the D program clause `{description}` (only provider declarations are used)"
                         ),
                     );
                     return Ok(());
@@ -501,6 +514,19 @@ impl<'t> Parser<'t> {
                 _ => self.skip_balanced()?,
             }
         }
+    }
+
+    /// The probe description that starts a clause, for messages.
+    fn clause_description(&self, start: usize) -> String {
+        let end = self.tokens[start..]
+            .iter()
+            .position(|t| t.is("{") || t.is("/") || t.kind == TokenKind::Eof)
+            .map_or(start + 1, |n| start + n.max(1));
+        let mut text = join_tokens(&self.tokens[start..end]);
+        if text.chars().count() > 60 {
+            text = text.chars().take(57).collect::<String>() + "...";
+        }
+        text
     }
 
     fn expect_punct(&mut self, punct: &str, context: &str) -> Result<&'t Token, Failure> {
@@ -512,6 +538,9 @@ impl<'t> Parser<'t> {
 
     fn expected(&self, punct: &str, context: &str) -> Failure {
         let found = self.peek();
+        if punct == ";" && (found.is(")") || found.is("]")) {
+            return self.error_at(found, format!("unbalanced brackets: unmatched `{}`", found.text));
+        }
         if punct == ";" || found.kind == TokenKind::Eof {
             // A missing terminator is easiest to see right after what precedes it.
             let mut failure =
@@ -839,6 +868,10 @@ impl<'t> Parser<'t> {
                 }
                 _ => break,
             }
+        }
+        let next = self.peek();
+        if next.is("(") || next.is("[") {
+            return Err(self.unexpected_in_params(next));
         }
         if start == type_end {
             let tok = self.peek();

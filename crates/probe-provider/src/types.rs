@@ -216,7 +216,7 @@ impl TypeSpec {
         if self.signed + self.unsigned > 1 {
             return Err("`signed` and `unsigned` can be given only once, not both".into());
         }
-        if self.char + self.short + self.int > 1 || self.long > 2 {
+        if self.char + self.short > 1 || self.int > 1 || self.long > 2 {
             return Err("too many integer type words".into());
         }
         let unsigned = self.unsigned == 1;
