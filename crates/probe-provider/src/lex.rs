@@ -93,6 +93,8 @@ struct Lexer<'a> {
     space_before: bool,
     tokens: Vec<Token>,
     directives: Vec<Directive>,
+    /// A byte offset on the current line and its column.
+    column_cache: std::cell::Cell<(usize, u32)>,
 }
 
 pub(crate) fn lex(path: &Arc<Path>, text: &str) -> Result<Lexed, LexError> {
@@ -111,6 +113,7 @@ pub(crate) fn lex(path: &Arc<Path>, text: &str) -> Result<Lexed, LexError> {
         space_before: true,
         tokens: Vec::new(),
         directives: Vec::new(),
+        column_cache: std::cell::Cell::new((0, 1)),
     };
     lexer.run()?;
     let end = lexer.span_at(lexer.pos);
@@ -141,8 +144,16 @@ impl<'a> Lexer<'a> {
 
     fn column_at(&self, pos: usize) -> u32 {
         // Columns count characters, so a caret lines up under UTF-8 text.
-        let start = self.line_start.min(pos);
-        self.text.get(start..pos).map_or(1, |s| s.chars().count() as u32 + 1)
+        // Counting resumes from the last token on the line, so a very long
+        // line costs linear time, not quadratic.
+        let (from, column) = match self.column_cache.get() {
+            (cached, column) if cached >= self.line_start && cached <= pos => (cached, column),
+            _ => (self.line_start.min(pos), 1),
+        };
+        let column = column
+            + self.text.get(from..pos).map_or(0, |s| s.chars().count() as u32);
+        self.column_cache.set((pos, column));
+        column
     }
 
     fn span_at(&self, pos: usize) -> Span {

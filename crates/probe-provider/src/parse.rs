@@ -158,6 +158,8 @@ fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFil
         providers: Vec::new(),
         pragmas: Vec::new(),
         warnings: Vec::new(),
+        provider_lines: HashMap::new(),
+        probe_lines: HashMap::new(),
     };
     let mut sources = sources;
     if !preprocessed {
@@ -237,6 +239,9 @@ struct Parser<'t> {
     providers: Vec<Provider>,
     pragmas: Vec<Pragma>,
     warnings: Vec<(Diagnostic, usize)>,
+    /// Names seen so far, with the line of their first declaration.
+    provider_lines: HashMap<String, u32>,
+    probe_lines: HashMap<String, u32>,
 }
 
 /// Words that cannot name a provider, probe or parameter: C's keywords and
@@ -601,15 +606,17 @@ impl<'t> Parser<'t> {
     fn provider(&mut self) -> Result<(), Failure> {
         self.bump();
         let name_tok = self.name("provider")?;
-        if let Some(first) = self.providers.iter().find(|p| p.name == name_tok.text) {
+        if let Some(first_line) = self.provider_lines.get(&name_tok.text) {
             return Err(self.error_at(
                 name_tok,
                 format!(
-                    "provider `{}` is declared twice (first at line {}); put all its probes in one declaration",
-                    name_tok.text, first.span.line
+                    "provider `{}` is declared twice (first at line {first_line}); put all its probes in one declaration",
+                    name_tok.text
                 ),
             ));
         }
+        self.provider_lines.insert(name_tok.text.clone(), name_tok.span.line);
+        self.probe_lines.clear();
         let open = self.expect_punct("{", &format!("after `provider {}`", name_tok.text))?;
         let mut provider =
             Provider { name: name_tok.text.clone(), span: name_tok.span.clone(), probes: Vec::new() };
@@ -658,15 +665,16 @@ impl<'t> Parser<'t> {
     fn probe(&mut self, provider: &Provider) -> Result<Probe, Failure> {
         self.bump();
         let name_tok = self.name("probe")?;
-        if let Some(first) = provider.probes.iter().find(|p| p.name == name_tok.text) {
+        if let Some(first_line) = self.probe_lines.get(&name_tok.text) {
             return Err(self.error_at(
                 name_tok,
                 format!(
-                    "probe `{}` is declared twice in provider `{}` (first at line {})",
-                    name_tok.text, provider.name, first.span.line
+                    "probe `{}` is declared twice in provider `{}` (first at line {first_line})",
+                    name_tok.text, provider.name
                 ),
             ));
         }
+        self.probe_lines.insert(name_tok.text.clone(), name_tok.span.line);
         let context = format!("after the probe name `{}`", name_tok.text);
         self.expect_punct("(", &context)?;
         let args = self.params(&name_tok.text)?;
@@ -916,6 +924,8 @@ impl CType {
             providers: Vec::new(),
             pragmas: Vec::new(),
             warnings: Vec::new(),
+            provider_lines: HashMap::new(),
+            probe_lines: HashMap::new(),
         };
         let arg = parser.param().map_err(|(d, _)| d.message)?;
         if let Some(name) = arg.name {

@@ -46,7 +46,7 @@ fn more_than_twelve_arguments() {
 
 #[test]
 fn twelve_arguments_are_fine() {
-    let args = vec!["int"; 12].join(", ");
+    let args = ["int"; 12].join(", ");
     let file = parse_str("ok.d", &format!("provider p {{ probe x({args}); }};")).unwrap();
     assert_eq!(file.providers[0].probes[0].args.len(), 12);
 }

@@ -7,6 +7,7 @@
 //!   folded; `(void)` and `()` both mean no arguments;
 //! - as types: the expect line's parameters, parsed on their own, must have
 //!   the same normalized types, classes and names.
+//!
 //! Files with `#define`/`#if`/`#include` are parsed with the C preprocessor
 //! (`-C`); the others both with and without it.
 
