@@ -440,6 +440,24 @@ impl ObjectTarget {
     }
 }
 
+impl fmt::Display for ObjectTarget {
+    /// `x86_64 (ELF64 little-endian, e_flags 0x0)`, for messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (ELF{} {}-endian, e_flags {:#x})",
+            self.arch.name(),
+            self.elf_class().bits(),
+            if self.endian == Endian::Big {
+                "big"
+            } else {
+                "little"
+            },
+            self.e_flags
+        )
+    }
+}
+
 /// The RISC-V e_flags GCC writes by default: compressed instructions, and the
 /// float ABI the triple implies (Debian's riscv64 uses lp64d).
 fn riscv_flags(environment: &str) -> u32 {

@@ -611,6 +611,12 @@ fn triples() {
         assert!(err.to_string().contains("unsupported target"), "{err}");
     }
     assert_eq!(ObjectTarget::host().unwrap().arch, Arch::X86_64);
+    assert_eq!(
+        ObjectTarget::from_triple("riscv64-linux-gnu")
+            .unwrap()
+            .to_string(),
+        "riscv64 (ELF64 little-endian, e_flags 0x5)"
+    );
 }
 
 #[test]
