@@ -53,10 +53,8 @@ pub(crate) fn read_probes(
             let descsz = reader.u32(offset + 4)? as usize;
             let n_type = reader.u32(offset + 8)?;
             let name_at = offset + 12;
-            let desc_at = name_at + align_up(namesz, align);
-            let next = desc_at
-                .checked_add(align_up(descsz, align))
-                .unwrap_or(usize::MAX);
+            let desc_at = name_at.saturating_add(align_up(namesz, align));
+            let next = desc_at.saturating_add(align_up(descsz, align));
             if desc_at.saturating_add(descsz) > data.len() {
                 return Err(reader.bad(offset, "note runs past the end of the section"));
             }

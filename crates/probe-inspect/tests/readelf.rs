@@ -571,3 +571,51 @@ fn json_is_json() {
     ).arg(dir.join("out.json")));
     assert_eq!(summary, "2 executable python True\n");
 }
+
+/// Damaged files give errors or probes, never a panic: every byte of the
+/// note section and of the ELF and section headers, set to a few values.
+#[test]
+fn damaged_files_do_not_panic() {
+    let dir = scratch("damaged");
+    prepare(&dir);
+    std::fs::write(dir.join("main.c"), MAIN).unwrap();
+    run(Command::new("i686-linux-gnu-gcc")
+        .current_dir(&dir)
+        .args(["-O2", "-I.", "-c", "main.c"]));
+    run(Command::new("gcc")
+        .current_dir(&dir)
+        .args(["-O2", "-I.", "-c", "main.c", "-o", "main64.o"]));
+    for name in ["main.o", "main64.o"] {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        let sections = run(Command::new("readelf").args(["-S", "-W"]).arg(&path));
+        let mut ranges = Vec::new();
+        ranges.push(0..bytes.len().min(64));
+        for line in sections.lines().filter(|l| l.contains(".note.stapsdt")) {
+            let fields: Vec<&str> = line.split(']').nth(1).unwrap().split_whitespace().collect();
+            let offset = usize::from_str_radix(fields[3], 16).unwrap();
+            let size = usize::from_str_radix(fields[4], 16).unwrap();
+            ranges.push(offset..offset + size);
+        }
+        assert!(
+            ranges.len() >= 3,
+            "{name}: expected note and relocation sections:\n{sections}"
+        );
+        let mut tried = 0;
+        for range in ranges {
+            for at in range {
+                for value in [0u8, 1, 0x7f, 0x80, 0xff] {
+                    let mut damaged = bytes.clone();
+                    damaged[at] = value;
+                    let _ = probe_inspect::read_bytes(name, &damaged);
+                    tried += 1;
+                }
+            }
+        }
+        // Cut at every length too.
+        for len in 0..bytes.len() {
+            let _ = probe_inspect::read_bytes(name, &bytes[..len]);
+        }
+        assert!(tried > 500, "{tried}");
+    }
+}
