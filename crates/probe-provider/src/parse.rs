@@ -606,16 +606,11 @@ impl<'t> Parser<'t> {
     fn provider(&mut self) -> Result<(), Failure> {
         self.bump();
         let name_tok = self.name("provider")?;
-        if let Some(first_line) = self.provider_lines.get(&name_tok.text) {
-            return Err(self.error_at(
-                name_tok,
-                format!(
-                    "provider `{}` is declared twice (first at line {first_line}); put all its probes in one declaration",
-                    name_tok.text
-                ),
-            ));
+        let earlier = self.provider_lines.get(&name_tok.text).copied();
+        if earlier.is_none() {
+            self.provider_lines.insert(name_tok.text.clone(), name_tok.span.line);
+            self.name_warnings(name_tok);
         }
-        self.provider_lines.insert(name_tok.text.clone(), name_tok.span.line);
         self.probe_lines.clear();
         let open = self.expect_punct("{", &format!("after `provider {}`", name_tok.text))?;
         let mut provider =
@@ -658,8 +653,70 @@ impl<'t> Parser<'t> {
             }
         }
         self.expect_punct(";", &format!("after the `}}` of provider `{}`", provider.name))?;
-        self.providers.push(provider);
+        match earlier {
+            None => self.providers.push(provider),
+            Some(first_line) => self.redeclared(provider, first_line, name_tok)?,
+        }
         Ok(())
+    }
+
+    /// DTrace accepts a provider declared again when the new declaration
+    /// repeats probes of the first one with the same argument types; it
+    /// adds nothing. Anything else is an interface mismatch.
+    fn redeclared(&mut self, again: Provider, first_line: u32, name_tok: &Token) -> Result<(), Failure> {
+        let Some(first) = self.providers.iter().find(|p| p.name == again.name) else {
+            return Ok(());
+        };
+        for probe in &again.probes {
+            let problem = match first.probes.iter().find(|p| p.name == probe.name) {
+                None => Some("is not declared in the first declaration"),
+                Some(old) if !same_types(&old.args, &probe.args) => {
+                    Some("has other argument types than in the first declaration")
+                }
+                Some(old)
+                    if !same_types(
+                        old.translated_args.as_deref().unwrap_or(&[]),
+                        probe.translated_args.as_deref().unwrap_or(&[]),
+                    ) =>
+                {
+                    Some("has other translated argument types than in the first declaration")
+                }
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                let tok = self.tokens.iter().find(|t| t.span == probe.span).unwrap_or(name_tok);
+                return Err(self.error_at(
+                    tok,
+                    format!(
+                        "provider `{}` declared again (first at line {first_line}) does not match: probe `{}` {problem}",
+                        again.name, probe.name
+                    ),
+                ));
+            }
+        }
+        self.warn_at(
+            name_tok,
+            format!(
+                "provider `{}` is declared again (first at line {first_line}); the declarations match, the second adds nothing",
+                again.name
+            ),
+        );
+        Ok(())
+    }
+
+    /// Names DTrace would refuse but SDT on Linux takes: warn, do not fail,
+    /// so files that work with SystemTap's wrapper keep working.
+    fn name_warnings(&mut self, name_tok: &Token) {
+        let name = &name_tok.text;
+        if name.ends_with(|c: char| c.is_ascii_digit()) {
+            self.warn_at(
+                name_tok,
+                format!("provider name `{name}` ends with a digit: DTrace rejects it (it appends the process ID to provider names)"),
+            );
+        }
+        if name.len() > 63 {
+            self.warn_at(name_tok, format!("provider name `{name}` is longer than 63 characters: DTrace rejects it"));
+        }
     }
 
     fn probe(&mut self, provider: &Provider) -> Result<Probe, Failure> {
@@ -896,6 +953,10 @@ impl<'t> Parser<'t> {
         })?;
         Ok(Argument { ty: CType { written, normalized, class }, name, span: first.span.clone() })
     }
+}
+
+fn same_types(a: &[Argument], b: &[Argument]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.ty.normalized == y.ty.normalized)
 }
 
 /// The tokens' text with one space wherever the source separated them.

@@ -65,9 +65,37 @@ fn repeated_probe_name() {
 }
 
 #[test]
-fn repeated_provider_name() {
+fn redeclared_provider_with_a_new_probe() {
     let shown = reject("provider p { probe x(int); };\nprovider p { probe y(int); };\n");
-    assert_error(&shown, "2:10", "provider `p` is declared twice (first at line 1)");
+    assert_error(&shown, "2:20", "provider `p` declared again (first at line 1) does not match: probe `y` is not declared");
+}
+
+#[test]
+fn redeclared_provider_with_other_types() {
+    let shown = reject("provider p { probe x(int); };\nprovider p {\n probe x(long);\n};\n");
+    assert_error(&shown, "3:8", "probe `x` has other argument types");
+    let shown = reject("provider p { probe x(int) : (int); };\nprovider p {\n probe x(int);\n};\n");
+    assert_error(&shown, "3:8", "probe `x` has other translated argument types");
+}
+
+#[test]
+fn redeclared_provider_that_matches_is_accepted_as_dtrace_does() {
+    let file = parse_str(
+        "ok.d",
+        "provider p { probe x(int a); probe y(); };\nprovider p { probe x(signed int b); };\n",
+    )
+    .unwrap();
+    assert_eq!(file.providers.len(), 1);
+    assert_eq!(file.providers[0].probes.len(), 2);
+    assert_eq!(file.warnings.len(), 1);
+    assert!(file.warnings[0].to_string().starts_with("ok.d:2:10: warning: provider `p` is declared again"));
+}
+
+#[test]
+fn provider_name_ending_in_a_digit_warns() {
+    let file = parse_str("ok.d", "provider http2 { probe x(); };").unwrap();
+    assert_eq!(file.providers.len(), 1);
+    assert!(file.warnings[0].message.contains("ends with a digit"), "{:?}", file.warnings);
 }
 
 #[test]
