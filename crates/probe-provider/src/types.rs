@@ -4,11 +4,28 @@ pub const MAX_PROBE_ARGS: usize = 12;
 /// A C type as it appears in a probe's parameter list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CType {
-    /// The type as written, with white space folded to single spaces.
+    /// The type as written (after preprocessing, when `-C` was used): its
+    /// words exactly, with any white space or comment between two of them
+    /// folded to one space and none added (`char*` stays `char*`,
+    /// `char  const *` becomes `char const *`). The parameter name is not part
+    /// of it.
     pub written: String,
-    /// A canonical spelling: qualifiers of the base first, integer types in
-    /// their usual order (`long unsigned int` is `unsigned long`), pointer
-    /// stars last with their own qualifiers (`char *const`).
+    /// A canonical spelling; two types are the same C type exactly when
+    /// their normalized spellings are equal:
+    /// - qualifiers of the base come first, `const` before `volatile`:
+    ///   `char const *` is `const char *`, `int volatile const` is
+    ///   `const volatile int`;
+    /// - integer words in their usual order, the implied `int` dropped,
+    ///   `signed` dropped except in `signed char`: `long unsigned int` is
+    ///   `unsigned long`, `long long int` is `long long`, `short int` is
+    ///   `short`, `signed` is `int`, `unsigned` is `unsigned int`;
+    /// - `_Bool` is `bool`; `struct`/`union`/`enum` keep their keyword and tag;
+    ///   typedef names (known like `size_t`, or not) and `string` stay as they are;
+    /// - pointers follow the base after one space, each `*` followed directly
+    ///   by its own qualifiers: `char * const` is `char *const`,
+    ///   `const char * const *` is `const char *const *`, `foo_t*` is `foo_t *`.
+    ///
+    /// Normalizing a normalized spelling gives it back unchanged.
     pub normalized: String,
     /// What generators need to know about the type.
     pub class: TypeClass,
@@ -21,14 +38,17 @@ pub enum TypeClass {
     Integer(IntType),
     /// `bool` or `_Bool`.
     Bool,
-    /// `string`, or a pointer to (possibly qualified) `char`.
+    /// `string`, or a single pointer to (possibly qualified) `char`,
+    /// `signed char` or `unsigned char` (`char *const` too; `char **` is a
+    /// [`TypeClass::Pointer`]).
     String,
     /// Any other pointer.
     Pointer,
     /// `float` or `double`.
     Float,
-    /// A name this crate does not know (a project typedef, a struct by value):
-    /// generators must use the C expression's own type.
+    /// A name this crate does not know (a project typedef, a struct, union
+    /// or enum by value), and `long double`: generators must use the C
+    /// expression's own type.
     Other,
 }
 

@@ -143,3 +143,22 @@ fn pragmas_survive_preprocessing() {
     assert_eq!(file.pragmas[0].text, "attributes Evolving/Evolving/Common provider p provider");
     assert_eq!(file.pragmas[0].span.line, 2);
 }
+
+#[test]
+fn clang_as_the_preprocessor() {
+    let dir = scratch("clang");
+    std::fs::write(dir.join("inc.h"), "#define COUNT_T unsigned long\n").unwrap();
+    std::fs::write(
+        dir.join("p.d"),
+        "#include \"inc.h\"\n/* x */\nprovider p {\n  probe x(COUNT_T n);\n  probe y(int\n};\n",
+    )
+    .unwrap();
+    let mut cpp = Preprocessor::new();
+    cpp.command(["clang-16", "-E"]);
+    let err = parse_file_with(dir.join("p.d"), Some(&cpp)).unwrap_err();
+    assert!(err.to_string().contains("p.d:5:14: error: unbalanced brackets"), "{err}");
+    std::fs::write(dir.join("p.d"), "#include \"inc.h\"\n/* x */\nprovider p {\n  probe x(COUNT_T n);\n};\n").unwrap();
+    let file = parse_file_with(dir.join("p.d"), Some(&cpp)).unwrap();
+    assert_eq!(file.providers[0].probes[0].args[0].ty.normalized, "unsigned long");
+    assert_eq!(file.providers[0].probes[0].span.line, 4);
+}
