@@ -5,6 +5,9 @@
 //! knows about the others, and none parses anything.
 
 pub mod disabled_header;
+mod dtrace_names;
+pub mod illumos_header;
+pub mod macos_header;
 pub mod sdt_header;
 #[cfg(feature = "stub-object")]
 pub mod stub_object;
