@@ -1,0 +1,263 @@
+//! Shared helpers for the `sdt_*` integration tests: models built by hand,
+//! temporary build folders, compilers, readelf, gdb and bpftrace drivers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use probe_provider::{Argument, CType, Probe, Provider, ProviderFile, Span, TypeClass};
+
+fn span() -> Span {
+    Span { file: Arc::from(Path::new("test.d")), line: 1, column: 1 }
+}
+
+/// A provider file from `(provider, [(probe, [arg types])])`; only the
+/// written types matter to the header generators.
+pub fn model(providers: &[(&str, &[(&str, &[&str])])]) -> ProviderFile {
+    ProviderFile {
+        path: PathBuf::from("test.d"),
+        providers: providers
+            .iter()
+            .map(|(name, probes)| Provider {
+                name: name.to_string(),
+                span: span(),
+                probes: probes
+                    .iter()
+                    .map(|(probe, args)| Probe {
+                        name: probe.to_string(),
+                        span: span(),
+                        args: args
+                            .iter()
+                            .map(|t| Argument {
+                                ty: CType { written: t.to_string(), normalized: t.to_string(), class: TypeClass::Other },
+                                name: None,
+                                span: span(),
+                            })
+                            .collect(),
+                        translated_args: None,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        pragmas: vec![],
+        warnings: vec![],
+    }
+}
+
+/// C source defining every semaphore of `file` the way the `-G` object does.
+pub fn semaphores_c(file: &ProviderFile) -> String {
+    let mut s = String::new();
+    for p in &file.providers {
+        for probe in &p.probes {
+            s += &format!(
+                "__attribute__((used, visibility(\"hidden\"), section(\".probes\"))) unsigned short {};\n",
+                p.semaphore_name(probe)
+            );
+        }
+    }
+    s
+}
+
+/// A fresh folder under the target directory (kept for post-mortems).
+pub fn workdir(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let dir = base.join(format!("{}-{}-{}", name, std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Runs a command with a timeout; panics with its output when it fails.
+pub fn run(cmd: &mut Command) -> String {
+    let out = run_raw(cmd, Duration::from_secs(120));
+    if !out.status.success() {
+        panic!(
+            "command failed ({}): {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            out.status,
+            cmd,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+pub fn run_raw(cmd: &mut Command, timeout: Duration) -> Output {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {:?}: {e} (run scripts/install-deps)", cmd));
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(timeout) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("timed out after {timeout:?}: {:?}", cmd);
+        }
+    }
+}
+
+/// Compiles and links `sources` into `out` with `compiler` and `flags`.
+pub fn build(compiler: &str, dir: &Path, sources: &[&Path], flags: &[&str], out: &str) -> PathBuf {
+    let exe = dir.join(out);
+    let mut cmd = Command::new(compiler);
+    cmd.current_dir(dir).args(flags).args(sources).arg("-o").arg(&exe);
+    run(&mut cmd);
+    exe
+}
+
+/// One stapsdt note as readelf shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    pub provider: String,
+    pub name: String,
+    pub location: u64,
+    pub base: u64,
+    pub semaphore: u64,
+    /// The full argument strings, e.g. `-4@%edi`.
+    pub args: Vec<String>,
+}
+
+impl Note {
+    /// The argument sizes with sign and float marker (`-4`, `8`, `8f`).
+    pub fn sizes(&self) -> Vec<String> {
+        self.args.iter().map(|a| a.split('@').next().unwrap().to_string()).collect()
+    }
+}
+
+pub fn notes_with(readelf: &str, file: &Path) -> Vec<Note> {
+    let text = run(Command::new(readelf).arg("-n").arg("--wide").arg(file));
+    parse_notes(&text)
+}
+
+pub fn notes(file: &Path) -> Vec<Note> {
+    notes_with("readelf", file)
+}
+
+pub fn parse_notes(text: &str) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let mut cur: Option<Note> = None;
+    let hex = |s: &str| u64::from_str_radix(s.trim().trim_start_matches("0x"), 16).unwrap_or(0);
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with("stapsdt") {
+            if let Some(n) = cur.take() {
+                notes.push(n);
+            }
+            cur = Some(Note { provider: String::new(), name: String::new(), location: 0, base: 0, semaphore: 0, args: vec![] });
+        } else if let Some(n) = cur.as_mut() {
+            if let Some(v) = l.strip_prefix("Provider: ") {
+                n.provider = v.to_string();
+            } else if let Some(v) = l.strip_prefix("Name: ") {
+                n.name = v.to_string();
+            } else if let Some(v) = l.strip_prefix("Location: ") {
+                // "Location: 0x..., Base: 0x..., Semaphore: 0x..."
+                for part in v.split(", ") {
+                    if let Some(x) = part.strip_prefix("Base: ") {
+                        n.base = hex(x);
+                    } else if let Some(x) = part.strip_prefix("Semaphore: ") {
+                        n.semaphore = hex(x);
+                    } else {
+                        n.location = hex(part);
+                    }
+                }
+            } else if let Some(v) = l.strip_prefix("Arguments:") {
+                n.args = v.split_whitespace().map(str::to_string).collect();
+            }
+        }
+    }
+    if let Some(n) = cur.take() {
+        notes.push(n);
+    }
+    notes
+}
+
+/// Runs `exe` under gdb, stopping at each listed probe and printing its
+/// arguments; returns one line per hit: `provider:name a0 a1 ...`.
+/// `args` says how many arguments to print per probe and how (`d` decimal,
+/// `s` string, `x` hex).
+pub fn gdb_probe_values(gdb: &str, exe: &Path, probes: &[(&str, &str)], remote: Option<(&str, u16)>) -> Vec<String> {
+    let mut script = String::from("set pagination off\nset confirm off\nset breakpoint pending on\n");
+    if let Some((file, _)) = remote {
+        let _ = file;
+    }
+    for (i, (probe, fmt)) in probes.iter().enumerate() {
+        script += &format!("break -probe-stap {probe}\ncommands\nsilent\n");
+        let mut line = format!("printf \"HIT {probe}");
+        let mut vals = String::new();
+        for (k, c) in fmt.chars().enumerate() {
+            match c {
+                'd' => {
+                    line += " %lld";
+                    vals += &format!(", (long long) $_probe_arg{k}");
+                }
+                'u' => {
+                    line += " %llu";
+                    vals += &format!(", (unsigned long long) $_probe_arg{k}");
+                }
+                's' => {
+                    line += " %s";
+                    vals += &format!(", (char *) $_probe_arg{k}");
+                }
+                'x' => {
+                    line += " 0x%llx";
+                    vals += &format!(", (unsigned long long) $_probe_arg{k}");
+                }
+                _ => panic!("bad format {c}"),
+            }
+        }
+        script += &format!("{line}\\n\"{vals}\ncontinue\nend\n");
+        let _ = i;
+    }
+    match remote {
+        None => script += "run\n",
+        Some((_, port)) => script += &format!("target remote :{port}\ncontinue\n"),
+    }
+    script += "quit\n";
+    let dir = exe.parent().unwrap();
+    let sp = write(dir, &format!("{}.gdb", exe.file_name().unwrap().to_string_lossy()), &script);
+    let out = run_raw(Command::new(gdb).arg("-nx").arg("-batch").arg("-x").arg(&sp).arg(exe), Duration::from_secs(120));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let hits: Vec<String> =
+        text.lines().filter_map(|l| l.strip_prefix("HIT ")).map(str::to_string).collect();
+    if hits.is_empty() {
+        eprintln!("gdb printed no hits; its output:\n{text}");
+    }
+    hits
+}
+
+/// The tracefs mount bpftrace needs.
+pub fn ensure_tracefs() {
+    if !Path::new("/sys/kernel/tracing/events").exists() {
+        let _ = Command::new("mount").args(["-t", "tracefs", "nodev", "/sys/kernel/tracing"]).status();
+    }
+}
+
+/// Runs `program` (a bpftrace script) with `exe` as its child (`-c`),
+/// returning bpftrace's output.
+pub fn bpftrace(program: &str, exe: &Path) -> String {
+    ensure_tracefs();
+    let out = run_raw(
+        Command::new("bpftrace").arg("-e").arg(program).arg("-c").arg(exe),
+        Duration::from_secs(120),
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "bpftrace failed: {text}");
+    text
+}
