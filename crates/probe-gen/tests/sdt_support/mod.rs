@@ -160,7 +160,8 @@ pub fn parse_notes(text: &str) -> Vec<Note> {
             if let Some(n) = cur.take() {
                 notes.push(n);
             }
-            cur = Some(Note { provider: String::new(), name: String::new(), location: 0, base: 0, semaphore: 0, args: vec![] });
+            let provider = l.split("Provider: ").nth(1).unwrap_or("").trim().to_string();
+            cur = Some(Note { provider, name: String::new(), location: 0, base: 0, semaphore: 0, args: vec![] });
         } else if let Some(n) = cur.as_mut() {
             if let Some(v) = l.strip_prefix("Provider: ") {
                 n.provider = v.to_string();
@@ -260,4 +261,70 @@ pub fn bpftrace(program: &str, exe: &Path) -> String {
     let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "bpftrace failed: {text}");
     text
+}
+
+/// Starts `exe` (which waits for `PROBE_WAIT_FILE` after printing `ready`),
+/// attaches bpftrace by pid, lets the program run, and returns bpftrace's
+/// output followed by the program's. Needed for probes in shared libraries
+/// whose semaphores bpftrace can only set once the library is mapped.
+pub fn bpftrace_pid(program: &str, exe: &Path) -> String {
+    use std::io::{BufRead, BufReader, Read};
+    ensure_tracefs();
+    let dir = exe.parent().unwrap();
+    let flag = dir.join(format!("go-{}", std::process::id()));
+    let _ = std::fs::remove_file(&flag);
+    let mut app = Command::new(exe)
+        .env("PROBE_WAIT_FILE", &flag)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut app_out = BufReader::new(app.stdout.take().unwrap());
+    let mut line = String::new();
+    app_out.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    let mut tracer = Command::new("bpftrace")
+        .arg("-p")
+        .arg(app.id().to_string())
+        .arg("-e")
+        .arg(program)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut tout = BufReader::new(tracer.stdout.take().unwrap());
+    let mut text = String::new();
+    let start = std::time::Instant::now();
+    loop {
+        let mut l = String::new();
+        if tout.read_line(&mut l).unwrap() == 0 || start.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        text += &l;
+        if l.starts_with("Attaching") {
+            break;
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(&flag, "").unwrap();
+    let mut rest = String::new();
+    app_out.read_to_string(&mut rest).unwrap();
+    let _ = app.wait();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tid = tracer.id();
+    std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = tout.read_to_string(&mut s);
+        let _ = tx.send(s);
+    });
+    let tail = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| {
+        let _ = Command::new("kill").arg("-9").arg(tid.to_string()).status();
+        String::from("(bpftrace did not exit)")
+    });
+    let mut err = String::new();
+    let _ = tracer.stderr.take().unwrap().read_to_string(&mut err);
+    let _ = tracer.wait();
+    text + &tail + &err + &rest
 }

@@ -1,0 +1,2 @@
+#include "app.h"
+int other(int v) { return TWICE(v + 1); }
