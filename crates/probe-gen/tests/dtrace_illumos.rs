@@ -128,6 +128,63 @@ fn corpus_builds_through_dtrace_g_freebsd() {
 }
 
 #[test]
+fn i386_objects_go_through_dtrace_g_32() {
+    // 32-bit builds pass -32; the stand-in refuses them without it, as illumos does.
+    let (path, file) = corpus()
+        .into_iter()
+        .find(|(p, _)| p.ends_with("07-twelve-args.d"))
+        .unwrap();
+    let dir = work_dir("i386");
+    write(
+        &dir.join("probes.h"),
+        &illumos_header::generate(&file, &IllumosHeaderOptions::new()),
+    );
+    write(&dir.join("prog.c"), &program(&file, "probes.h"));
+    run(Command::new("i686-linux-gnu-gcc")
+        .args([
+            "-O2",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-D_DTRACE_VERSION=1",
+            "-c",
+            "prog.c",
+            "-o",
+            "prog.o",
+        ])
+        .current_dir(&dir));
+    let g = |model: &str| {
+        let mut g = Command::new("python3");
+        g.arg(stand_in())
+            .args(["-G", model, "-s"])
+            .arg(&path)
+            .args(["-o", "dof.o", "prog.o"])
+            .current_dir(&dir);
+        g
+    };
+    let err = run_failing(&mut g("-64"));
+    assert!(
+        err.contains("incorrect ELF class for object file: prog.o"),
+        "{err}"
+    );
+    run(&mut g("-32"));
+    let relocs = run(Command::new("readelf")
+        .args(["-rW", "prog.o"])
+        .current_dir(&dir));
+    let calls = relocs
+        .lines()
+        .filter(|l| l.contains("__dtrace") && (l.contains("PLT32") || l.contains("PC32")));
+    assert_eq!(calls.count(), 0, "{relocs}");
+    assert!(relocs.contains("R_386_NONE"), "{relocs}");
+    run(Command::new("i686-linux-gnu-gcc")
+        .args(["prog.o", "dof.o", "-o", "prog"])
+        .current_dir(&dir));
+    run(Command::new("qemu-i386")
+        .args(["-L", "/usr/i686-linux-gnu", "./prog"])
+        .current_dir(&dir));
+}
+
+#[test]
 fn without_dtrace_version_the_macros_are_empty() {
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
