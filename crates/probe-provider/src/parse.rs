@@ -388,7 +388,7 @@ impl<'t> Parser<'t> {
                     self.bump();
                     return Ok(());
                 }
-                TokenKind::Ident if tok.text == "provider" || tok.text == "probe" => {
+                TokenKind::Ident if self.declares(self.pos) => {
                     return Err(self.error_after_previous(format!(
                         "missing `;` at the end of the `{}` declaration that starts at line {}",
                         start.text, start.span.line
@@ -399,11 +399,22 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// Whether the token at `at` starts a provider or probe declaration
+    /// (`provider NAME {`, `probe NAME (`), rather than being a plain word
+    /// in a declaration or clause being skipped (`struct { int probe; }`).
+    fn declares(&self, at: usize) -> bool {
+        let word = &self.tokens[at.min(self.tokens.len() - 1)];
+        let name = &self.tokens[(at + 1).min(self.tokens.len() - 1)];
+        let open = &self.tokens[(at + 2).min(self.tokens.len() - 1)];
+        name.kind == TokenKind::Ident
+            && ((word.is_ident("probe") && open.is("(")) || (word.is_ident("provider") && open.is("{")))
+    }
+
     /// Skips one token, or a whole bracketed group when it opens one.
     fn skip_balanced(&mut self) -> Result<(), Failure> {
         let tok = self.bump();
         if tok.kind != TokenKind::Punct {
-            if tok.is_ident("probe") {
+            if tok.is_ident("probe") && self.declares(self.pos - 1) {
                 return Err(self.error_at(
                     tok,
                     "probe declaration outside a provider: put it inside `provider NAME { ... };`",
@@ -427,7 +438,7 @@ impl<'t> Parser<'t> {
                                 ),
                             ))
                         }
-                        TokenKind::Ident if next.text == "probe" => {
+                        TokenKind::Ident if next.text == "probe" && self.declares(self.pos - 1) => {
                             return Err(self.error_at(
                                 next,
                                 format!(
@@ -436,7 +447,7 @@ impl<'t> Parser<'t> {
                                 ),
                             ))
                         }
-                        TokenKind::Ident if next.text == "provider" => {
+                        TokenKind::Ident if next.text == "provider" && self.declares(self.pos - 1) => {
                             return Err(self.error_at(
                                 next,
                                 format!(
@@ -488,7 +499,7 @@ impl<'t> Parser<'t> {
                         format!("expected `provider`, found {}", describe(start)),
                     ))
                 }
-                TokenKind::Ident if tok.text == "provider" => {
+                TokenKind::Ident if self.declares(self.pos) && tok.text == "provider" => {
                     return Err(self.error_at(
                         start,
                         format!("expected `provider`, found {}", describe(start)),

@@ -269,3 +269,12 @@ fn lone_cr_line_endings() {
     let file = parse_str("t.d", "provider p {\r  probe x(int);\r};\r").unwrap();
     assert_eq!(file.providers[0].probes[0].span.line, 2);
 }
+
+#[test]
+fn the_words_probe_and_provider_in_skipped_declarations() {
+    let text = "typedef struct { int probe; char *provider; } t;\n\
+        BEGIN { probe = 1; }\n\
+        provider p { probe x(t *probe_arg); };";
+    let file = parse_str("t.d", text).unwrap();
+    assert_eq!(file.providers[0].probes.len(), 1);
+}
