@@ -244,8 +244,9 @@ struct Parser<'t> {
     probe_lines: HashMap<String, u32>,
 }
 
-/// Words that cannot name a provider, probe or parameter: C's keywords and
-/// the D keywords that would collide with the language itself.
+/// Words that cannot name a provider, probe or parameter: C's keywords
+/// (through C23). D's own keywords (`string`, `self`, `this`, ...) are
+/// allowed as names: real files use them (Ruby's `const char *string`).
 const RESERVED: &[&str] = &[
     "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
     "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
@@ -253,8 +254,7 @@ const RESERVED: &[&str] = &[
     "union", "unsigned", "void", "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool",
     "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local", "bool",
     "true", "false", "nullptr", "alignas", "alignof", "constexpr", "static_assert",
-    "thread_local", "typeof", "typeof_unqual", "probe", "provider", "string", "self", "this",
-    "translator", "xlate", "stringof",
+    "thread_local", "typeof", "typeof_unqual",
 ];
 
 fn is_reserved(word: &str) -> bool {
@@ -839,6 +839,11 @@ impl<'t> Parser<'t> {
                 TokenKind::Ident => {
                     let word = tok.text.as_str();
                     let after_pointer = !spec.pointers.is_empty();
+                    if word == "string" && (after_pointer || spec.has_base()) {
+                        // D's `string` type, used as a parameter name.
+                        name = Some(self.name("parameter")?.text.clone());
+                        break;
+                    }
                     let count = match word {
                         "const" | "volatile" | "restrict" | "__restrict" | "__restrict__"
                         | "__const" | "__volatile__" => {

@@ -278,3 +278,20 @@ fn the_words_probe_and_provider_in_skipped_declarations() {
     let file = parse_str("t.d", text).unwrap();
     assert_eq!(file.providers[0].probes.len(), 1);
 }
+
+#[test]
+fn d_keywords_as_parameter_names() {
+    // Ruby's provider names a parameter `string`.
+    let file = parse_str(
+        "t.d",
+        "provider ruby { probe symbol__create(const char *string, const char *filename, int lineno); \
+         probe o(int self, long this, string string); };",
+    )
+    .unwrap();
+    let probes = &file.providers[0].probes;
+    assert_eq!(probes[0].args[0].name.as_deref(), Some("string"));
+    assert_eq!(probes[0].args[0].ty.normalized, "const char *");
+    let o: Vec<(&str, Option<&str>)> =
+        probes[1].args.iter().map(|a| (a.ty.normalized.as_str(), a.name.as_deref())).collect();
+    assert_eq!(o, [("int", Some("self")), ("long", Some("this")), ("string", Some("string"))]);
+}
