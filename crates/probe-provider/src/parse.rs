@@ -168,7 +168,7 @@ fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFil
     let result = parser.file();
     let mut warnings = std::mem::take(&mut parser.warnings);
     for (w, phys) in warnings.iter_mut() {
-        w.source_line = sources.line(*phys, &w.span);
+        sources.fill(w, *phys);
     }
     match result {
         Ok(()) => Ok(ProviderFile {
@@ -178,7 +178,7 @@ fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFil
             warnings: warnings.into_iter().map(|(w, _)| w).collect(),
         }),
         Err((mut d, phys)) => {
-            d.source_line = sources.line(phys, &d.span);
+            sources.fill(&mut d, phys);
             Err(Error::Syntax(vec![d]))
         }
     }
@@ -213,6 +213,27 @@ struct SourceLines<'a> {
 }
 
 impl SourceLines<'_> {
+    /// Sets the diagnostic's source line; after preprocessing, also moves
+    /// its column back onto the original line when a macro expansion
+    /// earlier on the line shifted it.
+    fn fill(&mut self, d: &mut Diagnostic, phys: usize) {
+        d.source_line = self.line(phys, &d.span);
+        let from_marker = self.line_map.get(phys).is_some_and(|m| m.2);
+        let (Some(original), Some(parsed)) = (&d.source_line, self.lines.get(phys)) else { return };
+        if !from_marker || original == parsed {
+            return;
+        }
+        // The rest of the line from the column on is usually unchanged: find
+        // it at the end of the original line.
+        let rest: String = parsed.chars().skip((d.span.column as usize).saturating_sub(1)).collect();
+        let rest = rest.trim_end();
+        let original_trimmed = original.trim_end();
+        if !rest.is_empty() && original_trimmed.ends_with(rest) {
+            let before = original_trimmed.len() - rest.len();
+            d.span.column = original_trimmed[..before].chars().count() as u32 + 1;
+        }
+    }
+
     fn line(&mut self, phys: usize, span: &Span) -> Option<String> {
         let from_marker = self.line_map.get(phys).is_some_and(|m| m.2);
         if !from_marker {

@@ -162,3 +162,14 @@ fn clang_as_the_preprocessor() {
     assert_eq!(file.providers[0].probes[0].args[0].ty.normalized, "unsigned long");
     assert_eq!(file.providers[0].probes[0].span.line, 4);
 }
+
+#[test]
+fn columns_after_a_macro_expansion_point_into_the_original_line() {
+    let dir = scratch("columns");
+    std::fs::write(dir.join("p.d"), "#define LONG_TYPE_NAME int\nprovider p {\n  probe b(LONG_TYPE_NAME x y);\n};\n").unwrap();
+    let err = parse_file_with(dir.join("p.d"), Some(&Preprocessor::new())).unwrap_err();
+    let shown = err.to_string();
+    // `y` is at column 28 of the original line (column 17 after expansion).
+    assert!(shown.contains("p.d:3:28: error: expected `,` or `)`"), "{shown}");
+    assert!(shown.ends_with("\n   probe b(LONG_TYPE_NAME x y);\n                            ^"), "{shown}");
+}
