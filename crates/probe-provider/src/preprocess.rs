@@ -153,7 +153,13 @@ impl Preprocessor {
     /// Preprocesses `path` and returns the output text (with line markers).
     pub fn run(&self, path: &Path) -> Result<String, Error> {
         let mut cmd = self.resolved_command()?;
-        cmd.push(path.as_os_str().to_owned());
+        // A relative name starting with `-` would be taken for an option.
+        let input = if path.is_relative() && path.to_string_lossy().starts_with('-') {
+            Path::new(".").join(path)
+        } else {
+            path.to_path_buf()
+        };
+        cmd.push(input.into_os_string());
         let shown = cmd.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ");
         let output = Command::new(&cmd[0])
             .args(&cmd[1..])

@@ -1,5 +1,6 @@
-//! `$CPP` chooses the preprocessor. A test binary of its own, because it
-//! changes the environment of the whole process.
+//! `$CPP` chooses the preprocessor; a file name starting with `-` is not
+//! taken for an option. A test binary of its own with a single test,
+//! because it changes the environment and working directory of the process.
 
 use probe_provider::{parse_file_with, Preprocessor};
 
@@ -20,4 +21,9 @@ fn cpp_environment_variable_is_split_on_white_space() {
     unsafe { std::env::remove_var("CPP") };
     let command = cpp.resolved_command().unwrap();
     assert!(command.iter().any(|a| a == "-E"), "{command:?}");
+
+    std::fs::write(dir.join("-dash.d"), "provider p { probe y(); };\n").unwrap();
+    std::env::set_current_dir(&dir).unwrap();
+    let file = parse_file_with("-dash.d", Some(&cpp)).unwrap();
+    assert_eq!(file.providers[0].probes[0].name, "y");
 }
