@@ -4,6 +4,7 @@
 //! Each module is one format and exposes a `generate` function; none of them
 //! knows about the others, and none parses anything.
 
+pub mod bpftrace_script;
 pub mod disabled_header;
 mod dtrace_names;
 pub mod illumos_header;
@@ -11,3 +12,4 @@ pub mod macos_header;
 pub mod sdt_header;
 #[cfg(feature = "stub-object")]
 pub mod stub_object;
+pub mod tapset;
