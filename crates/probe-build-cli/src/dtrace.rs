@@ -17,6 +17,9 @@ use crate::output::{write_output, Destination};
 use crate::target::{self, TargetChoice};
 use crate::generate;
 
+pub const USAGE_LINE: &str =
+    "Usage: dtrace [-h | -G] [-C] [-I DIR] [-D NAME[=VALUE]] [-U NAME] -s FILE.d [-o OUTPUT] [OBJECT...]";
+
 pub const USAGE: &str = "\
 Usage: dtrace [-h | -G] [-C] [-I DIR] [-D NAME[=VALUE]] [-U NAME] -s FILE.d [-o OUTPUT] [OBJECT...]
        (also: probe-build dtrace ...)
@@ -65,7 +68,7 @@ pub struct DtraceArgs {
 pub fn parse_args(args: Vec<OsString>) -> Result<DtraceArgs> {
     let mut parsed = DtraceArgs::default();
     let mut args = args.into_iter();
-    let usage = |message: String| Failure::Usage(format!("dtrace: {message}\n{USAGE}"));
+    let usage = |message: String| usage_error(&message);
     while let Some(arg) = args.next() {
         let Some(text) = arg.to_str() else {
             // Only file names can be non-UTF-8: an object file.
@@ -118,6 +121,10 @@ pub fn parse_args(args: Vec<OsString>) -> Result<DtraceArgs> {
     Ok(parsed)
 }
 
+fn usage_error(message: &str) -> Failure {
+    Failure::Usage(format!("dtrace: error: {message}\n{USAGE_LINE}\n(dtrace --help for more)"))
+}
+
 fn set_mode(parsed: &mut DtraceArgs, mode: Mode) -> Result<(), String> {
     match parsed.mode {
         Some(existing) if existing != mode => Err("-h and -G cannot be used together".into()),
@@ -155,10 +162,10 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         eprintln!("dtrace: note: obsolete option --types used");
     }
     let Some(mode) = args.mode else {
-        return Err(Failure::Usage(format!("dtrace: one of -h or -G is required\n{USAGE}")));
+        return Err(usage_error("one of -h or -G is required"));
     };
     let Some(source) = &args.source else {
-        return Err(Failure::Usage(format!("dtrace: no provider file: use -s FILE.d\n{USAGE}")));
+        return Err(usage_error("no provider file: use -s FILE.d"));
     };
     let output = args.output.clone().unwrap_or_else(|| default_output(source, mode));
     let destination = Destination::File(output);

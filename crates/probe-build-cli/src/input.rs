@@ -41,17 +41,26 @@ pub fn read_provider_file(path: &Path, options: &ReadOptions) -> Result<Provider
 
 fn preprocess_and_parse(path: &Path, options: &ReadOptions) -> Result<ProviderFile, probe_provider::Error> {
     let mut cpp = probe_provider::preprocess::Preprocessor::new();
+    // `$CPP` wins inside the preprocessor module. Otherwise run `$CC -E`
+    // (else `cc -E`) directly: finding the compiler through the `cc` crate
+    // compiles a probe file first, which would triple the cost of `-C`.
+    if std::env::var_os("CPP").map_or(true, |cpp| cpp.to_string_lossy().trim().is_empty()) {
+        let cc = std::env::var("CC").ok().filter(|cc| !cc.trim().is_empty());
+        let mut command: Vec<String> = match cc {
+            Some(cc) => cc.split_whitespace().map(String::from).collect(),
+            None => vec!["cc".to_string()],
+        };
+        command.push("-E".to_string());
+        cpp.command(command);
+    }
     for dir in &options.include_dirs {
         cpp.include_dir(dir);
     }
     for define in &options.defines {
-        match define.split_once('=') {
-            Some((name, value)) => cpp.define(name, Some(value)),
-            None => cpp.define(define, None),
-        };
+        cpp.define_arg(define);
     }
     for name in &options.undefines {
         cpp.undefine(name);
     }
-    cpp.parse_file(path)
+    probe_provider::parse_file_with(path, Some(&cpp))
 }

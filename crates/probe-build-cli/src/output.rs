@@ -50,7 +50,16 @@ pub fn write_output(destination: &Destination, contents: &[u8]) -> Result<()> {
 
 /// Writes `contents` to a unique temporary file beside `path`, then renames
 /// it to `path`. On any error the temporary file is removed.
+///
+/// An existing target that is not a regular file (`/dev/null`, a FIFO) is
+/// written in place: renaming over it would replace the device.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    if let Ok(metadata) = fs::metadata(path) {
+        if !metadata.is_file() && !metadata.is_dir() {
+            let mut file = OpenOptions::new().write(true).open(path)?;
+            return file.write_all(contents).and_then(|()| file.flush());
+        }
+    }
     let (temp_path, mut file) = create_temp_beside(path)?;
     let result = file
         .write_all(contents)
@@ -134,6 +143,24 @@ mod tests {
         assert!(write_atomically(&target, b"data").is_err());
         let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("taken")]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn special_files_are_written_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = scratch("fifo");
+        let fifo = dir.join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(fifo).unwrap())
+        };
+        write_atomically(&fifo, b"through the pipe").unwrap();
+        // Checked before joining: a replaced FIFO would leave the reader blocked.
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
         fs::remove_dir_all(&dir).unwrap();
     }
 
