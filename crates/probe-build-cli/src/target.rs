@@ -38,7 +38,7 @@ pub fn resolve(choice: &TargetChoice) -> Result<ObjectTarget> {
                 .map_err(|e| failed!("probe-build: error: {e}"))?;
             (target, None)
         }
-        None => compiler_target(),
+        None => compiler_target()?,
     };
     match choice.class.or(compiler_class) {
         Some(class) => base.with_class(class).map_err(|e| failed!("probe-build: error: {e}")),
@@ -64,7 +64,7 @@ fn target_of_object(path: &Path) -> Option<ObjectTarget> {
 }
 
 /// The C compiler's target and the class its flags ask for, else the host.
-fn compiler_target() -> (ObjectTarget, Option<ElfClass>) {
+fn compiler_target() -> Result<(ObjectTarget, Option<ElfClass>)> {
     let cc = std::env::var("CC").ok().filter(|cc| !cc.trim().is_empty());
     let cc_words: Vec<String> = match &cc {
         Some(cc) => cc.split_whitespace().map(String::from).collect(),
@@ -80,20 +80,81 @@ fn compiler_target() -> (ObjectTarget, Option<ElfClass>) {
             "-m64" => Some(ElfClass::Elf64),
             _ => class,
         });
-    let triple = Command::new(&cc_words[0])
+    let target = triple_from_compiler_path(&cc_words)
+        .or_else(|| dump_machine(&cc_words))
+        .and_then(|triple| ObjectTarget::from_triple(&triple).ok());
+    let target = match target {
+        Some(target) => target,
+        None => ObjectTarget::host().map_err(|e| failed!("probe-build: error: {e}"))?,
+    };
+    Ok((target, class))
+}
+
+/// `CC -dumpmachine`, when the compiler runs.
+fn dump_machine(cc_words: &[String]) -> Option<String> {
+    let out = Command::new(&cc_words[0])
         .args(&cc_words[1..])
         .arg("-dumpmachine")
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()
         .ok()
-        .filter(|out| out.status.success())
-        .and_then(|out| String::from_utf8(out.stdout).ok());
-    let target = triple
-        .and_then(|triple| ObjectTarget::from_triple(triple.trim()).ok())
-        .or_else(|| ObjectTarget::host().ok())
-        .unwrap_or_else(|| {
-            ObjectTarget::from_triple("x86_64-linux-gnu").expect("x86_64 is always supported")
-        });
-    (target, class)
+        .filter(|out| out.status.success())?;
+    String::from_utf8(out.stdout).ok().map(|s| s.trim().to_string())
+}
+
+/// The triple in the compiler's own file name, found without running it:
+/// Debian's and most distributions' compilers are installed as
+/// `TRIPLE-gcc-VERSION` with `cc`, `gcc` and cross names linking there
+/// (`/usr/bin/cc` resolves to `/usr/bin/x86_64-linux-gnu-gcc-12`). That is
+/// what `-dumpmachine` would print, at no process start. A compiler command
+/// with options that may change the target (`--target`, `-target`) or a
+/// wrapper (`ccache gcc`) is left to `-dumpmachine`.
+fn triple_from_compiler_path(cc_words: &[String]) -> Option<String> {
+    if cc_words[1..].iter().any(|w| w.starts_with("--target") || w == "-target") {
+        return None;
+    }
+    let program = Path::new(&cc_words[0]);
+    let found = if program.components().count() > 1 {
+        program.to_path_buf()
+    } else {
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|dir| dir.join(program))
+            .find(|candidate| candidate.is_file())?
+    };
+    let resolved = std::fs::canonicalize(found).ok()?;
+    let name = resolved.file_name()?.to_str()?;
+    // TRIPLE-TOOL or TRIPLE-TOOL-VERSION.
+    let without_version = match name.rsplit_once('-') {
+        Some((head, version)) if version.chars().all(|c| c.is_ascii_digit() || c == '.') => head,
+        _ => name,
+    };
+    let (triple, tool) = without_version.rsplit_once('-')?;
+    let known_tool = matches!(tool, "gcc" | "cc" | "clang" | "g++" | "c++" | "clang++");
+    // A GNU triple has at least a CPU and a system part.
+    (known_tool && triple.contains('-')).then(|| triple.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triple_comes_from_the_resolved_compiler_name() {
+        let dir = std::env::temp_dir().join(format!("probe-build-target-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let real = dir.join("aarch64-linux-gnu-gcc-12");
+        std::fs::write(&real, "").unwrap();
+        let link = dir.join("cc");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let cc = link.to_str().unwrap();
+        assert_eq!(triple_from_compiler_path(&words(&[cc])).as_deref(), Some("aarch64-linux-gnu"));
+        assert_eq!(triple_from_compiler_path(&words(&[cc, "--target=x86_64-linux-gnu"])), None);
+        let plain = dir.join("clang");
+        std::fs::write(&plain, "").unwrap();
+        assert_eq!(triple_from_compiler_path(&words(&[plain.to_str().unwrap()])), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
