@@ -48,7 +48,7 @@ pub enum Command {
     Tapset(ScriptArgs),
     /// Write a bpftrace script printing every probe with its named arguments.
     #[command(after_help = EXIT_CODES)]
-    Bpftrace(ScriptArgs),
+    Bpftrace(BpftraceArgs),
     /// List the SDT probes in ELF files, or check them against a provider file.
     #[command(after_help = EXIT_CODES)]
     List(ListArgs),
@@ -131,6 +131,16 @@ pub struct ScriptArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BpftraceArgs {
+    #[command(flatten)]
+    pub script: ScriptArgs,
+    /// Read at most N arguments per probe: bpftrace before 0.24 rejects USDT arguments past
+    /// the sixth on x86_64; use 12 with newer bpftrace.
+    #[arg(long, value_name = "N", default_value_t = probe_gen::bpftrace_script::DEFAULT_MAX_ARGS)]
+    pub max_args: usize,
 }
 
 #[derive(Debug, Args)]

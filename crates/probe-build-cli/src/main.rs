@@ -18,7 +18,7 @@ use std::path::Path;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{BpftraceArgs, Cli, Command};
 use crate::failure::{Failure, Result, EXIT_OK};
 use crate::output::{write_output, Destination};
 
@@ -95,9 +95,10 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
             let text = probe_gen::tapset::generate(&file, &options);
             write_output(&Destination::from_arg(&args.output), text.as_bytes())
         }
-        Command::Bpftrace(args) => {
+        Command::Bpftrace(BpftraceArgs { script: args, max_args }) => {
             let file = input::read_provider_file(&args.file, &args.read.options())?;
-            let options = probe_gen::bpftrace_script::BpftraceOptions::new(args.binary);
+            let options =
+                probe_gen::bpftrace_script::BpftraceOptions::new(args.binary).max_args(max_args);
             let text = probe_gen::bpftrace_script::generate(&file, &options);
             write_output(&Destination::from_arg(&args.output), text.as_bytes())
         }

@@ -12,6 +12,11 @@
 //! (1-based, as in the tapset; bpftrace's own `argN` builtins count from 0).
 //! Strings are read with `str()`, unsigned integers print with `%llu`,
 //! signed ones with `%lld`, other pointers with `%p`.
+//!
+//! bpftrace before 0.24 refuses USDT arguments past `arg5` on x86_64
+//! ("x86_64 doesn't support arg6"; bpftrace issue 3605), which would reject
+//! the whole script, so by default only the first six are printed and a
+//! comment names the rest; [`BpftraceOptions::max_args`] raises the limit.
 
 use std::fmt::Write;
 
@@ -23,11 +28,23 @@ pub struct BpftraceOptions {
     /// The executable or shared library that carries the markers, as the
     /// `usdt:` attach point should name it (best an absolute path).
     pub binary: String,
+    /// How many arguments of a probe the script reads (default
+    /// [`DEFAULT_MAX_ARGS`], what bpftrace 0.17 to 0.23 accept on x86_64).
+    pub max_args: usize,
 }
+
+/// The most USDT arguments bpftrace before 0.24 reads on x86_64.
+pub const DEFAULT_MAX_ARGS: usize = 6;
 
 impl BpftraceOptions {
     pub fn new(binary: impl Into<String>) -> Self {
-        BpftraceOptions { binary: binary.into() }
+        BpftraceOptions { binary: binary.into(), max_args: DEFAULT_MAX_ARGS }
+    }
+
+    /// Reads up to `max_args` arguments per probe (12 with bpftrace 0.24+).
+    pub fn max_args(mut self, max_args: usize) -> Self {
+        self.max_args = max_args;
+        self
     }
 }
 
@@ -44,20 +61,30 @@ pub fn generate(file: &ProviderFile, options: &BpftraceOptions) -> String {
         for probe in &provider.probes {
             let mut format = format!("{}:{}", provider.name, probe.name);
             let mut values = String::new();
+            let mut skipped = Vec::new();
             for (index, arg) in probe.args.iter().enumerate() {
                 let name = match &arg.name {
                     Some(name) => name.clone(),
                     None => format!("arg{}", index + 1),
                 };
+                if index >= options.max_args {
+                    skipped.push(name);
+                    continue;
+                }
                 let (conversion, value) = conversion(arg, index);
                 let _ = write!(format, " {name}={conversion}");
                 let _ = write!(values, ", {value}");
             }
-            let _ = write!(
-                out,
-                "\nusdt:{}:{}:{}\n{{\n  printf(\"{}\\n\"{});\n}}\n",
-                options.binary, provider.name, probe.name, format, values
-            );
+            let _ = write!(out, "\nusdt:{}:{}:{}\n{{\n", options.binary, provider.name, probe.name);
+            if !skipped.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  // Not read (more than {} arguments): {}.",
+                    options.max_args,
+                    skipped.join(", ")
+                );
+            }
+            let _ = write!(out, "  printf(\"{format}\\n\"{values});\n}}\n");
         }
     }
     out
@@ -114,5 +141,24 @@ mod tests {
         let expected = "usdt:/bin/hello:hello:greet\n{\n  printf(\"hello:greet who=%s arg2=%lld n=%llu p=%p\\n\", \
                         str(arg0), arg1, arg2, arg3);\n}\n";
         assert!(text.contains(expected), "{text}");
+    }
+
+    #[test]
+    fn arguments_past_the_limit_are_named_in_a_comment() {
+        let span = Span { file: Arc::from(Path::new("t.d")), line: 1, column: 1 };
+        let args = (0..8).map(|_| arg(TypeClass::Integer(IntType::Int), None)).collect();
+        let probe = Probe { name: "wide".into(), span: span.clone(), args, translated_args: None };
+        let file = ProviderFile {
+            path: "t.d".into(),
+            providers: vec![Provider { name: "p".into(), span, probes: vec![probe] }],
+            pragmas: vec![],
+            warnings: vec![],
+        };
+        let text = generate(&file, &BpftraceOptions::new("/bin/p"));
+        assert!(text.contains("  // Not read (more than 6 arguments): arg7, arg8.\n"), "{text}");
+        assert!(text.contains("arg6=%lld\\n\", arg0, arg1, arg2, arg3, arg4, arg5);"), "{text}");
+        let all = generate(&file, &BpftraceOptions::new("/bin/p").max_args(12));
+        assert!(all.contains("arg8=%lld\\n\", arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7);"), "{all}");
+        assert!(!all.contains("Not read"), "{all}");
     }
 }
