@@ -1,7 +1,10 @@
 //! Every corpus file through the CLI, end to end: `dtrace -h` and `dtrace -G`
 //! build a C program that fires every probe with distinct values; gdb reads
-//! every argument back, and the bpftrace script from `probe-build bpftrace`
-//! sees every probe fire with the same values.
+//! every argument back, the bpftrace script from `probe-build bpftrace` sees
+//! every probe fire with the same values, and SystemTap resolves the tapset
+//! from `probe-build tapset` against the program (`stap -p2`: its aliases,
+//! markers and argument variables; this kernel cannot run stap's modules,
+//! and its BPF backend cannot compile `$argN` of markers).
 
 mod common;
 
@@ -185,6 +188,74 @@ fn bpftrace_hits(dir: &Path, source: &Path, cpp: bool) -> Vec<(String, Vec<(Stri
         .collect()
 }
 
+/// SystemTap's pass 2 over a script using every alias and variable of the
+/// tapset. stap insists on a kernel build tree even for its BPF runtime; a
+/// stand-in with the configuration it checks is enough for pass 2.
+fn stap_resolves_tapset(dir: &Path, source: &Path, cpp: bool, file: &ProviderFile) -> Result<(), String> {
+    let kernel = dir.join("kernel-build");
+    std::fs::create_dir_all(kernel.join("include/config")).unwrap();
+    std::fs::write(
+        kernel.join(".config"),
+        "CONFIG_UPROBES=y\nCONFIG_ARCH_SUPPORTS_UPROBES=y\nCONFIG_TRACEPOINTS=y\nCONFIG_BPF=y\nCONFIG_BPF_SYSCALL=y\n",
+    )
+    .unwrap();
+    let release = run_ok(Command::new("uname").arg("-r"));
+    std::fs::write(kernel.join("include/config/kernel.release"), release).unwrap();
+    std::fs::write(kernel.join("Module.symvers"), "").unwrap();
+
+    let tapsets = dir.join("tapsets");
+    std::fs::create_dir_all(&tapsets).unwrap();
+    let mut cmd = probe_build();
+    cmd.current_dir(dir).arg("tapset").arg(source).arg("--binary").arg(dir.join("prog"));
+    cmd.arg("-o").arg(tapsets.join("probes.stp"));
+    if cpp {
+        cmd.arg("-C");
+    }
+    run_ok(&mut cmd);
+    let text = std::fs::read_to_string(tapsets.join("probes.stp")).unwrap();
+
+    let mut script = String::new();
+    let mut expected_locals = Vec::new();
+    for provider in &file.providers {
+        for probe in &provider.probes {
+            let _ = write!(script, "probe {}.{} {{ ", provider.name, probe.name);
+            for (i, arg) in probe.args.iter().enumerate() {
+                let name = arg.name.clone().unwrap_or_else(|| format!("arg{}", i + 1));
+                let _ = write!(script, "print({name}); ");
+                let ty = if arg.ty.class == TypeClass::String { "string" } else { "long" };
+                expected_locals.push(format!("{name}:{ty}"));
+            }
+            script.push_str("}\n");
+        }
+    }
+    let out = run(Command::new("stap")
+        .current_dir(dir)
+        .args(["--runtime=bpf", "-p2", "-u", "-r"])
+        .arg(&kernel)
+        .arg("-I")
+        .arg(&tapsets)
+        .arg("-e")
+        .arg(&script));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!(
+            "stap -p2 rejected the tapset:\n{text}\nscript:\n{script}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let sites = stdout.matches(".statement(0x").count() / 2;
+    let probes: usize = file.providers.iter().map(|p| p.probes.len()).sum();
+    if sites < probes {
+        return Err(format!("stap resolved {sites} marker sites for {probes} probes:\n{stdout}"));
+    }
+    for local in expected_locals {
+        if !stdout.contains(&format!("  {local}\n")) {
+            return Err(format!("stap did not type `{local}`:\n{stdout}"));
+        }
+    }
+    Ok(())
+}
+
 fn check_file(source: &Path) -> Result<String, String> {
     let name = source.file_name().unwrap().to_string_lossy().into_owned();
     let s = Scratch::new(&name.replace('.', "_"));
@@ -248,7 +319,8 @@ fn check_file(source: &Path) -> Result<String, String> {
             }
         }
     }
-    Ok(format!("{name}: {} probes, gdb and bpftrace values right", fired.len()))
+    stap_resolves_tapset(&s.dir, source, cpp, &file).map_err(|e| format!("{name}: {e}"))?;
+    Ok(format!("{name}: {} probes, gdb and bpftrace values right, stap resolves the tapset", fired.len()))
 }
 
 #[test]
