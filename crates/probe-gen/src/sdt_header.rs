@@ -86,6 +86,8 @@ fn write_probe(out: &mut String, provider: &Provider, probe: &Probe, flavor: Sdt
         .args
         .iter()
         .map(|arg| match &arg.name {
+            // As written in the file: `const struct conn *c`.
+            Some(name) if arg.ty.written.ends_with('*') => format!("{}{}", arg.ty.written, name),
             Some(name) => format!("{} {}", arg.ty.written, name),
             None => arg.ty.written.clone(),
         })
