@@ -9,6 +9,7 @@ pub mod disabled_header;
 mod dtrace_names;
 pub mod illumos_header;
 pub mod macos_header;
+pub mod rust_module;
 pub mod sdt_header;
 #[cfg(feature = "stub-object")]
 pub mod stub_object;
