@@ -47,6 +47,14 @@ impl SdtArch {
         8
     }
 
+    /// The largest page size Linux uses on the architecture.
+    fn max_page_size(self) -> u32 {
+        match self {
+            SdtArch::X86_64 => 4096,
+            SdtArch::Aarch64 => 65536,
+        }
+    }
+
     /// Whether plain C `char` is signed on this architecture.
     fn char_is_signed(self) -> bool {
         matches!(self, SdtArch::X86_64)
@@ -648,6 +656,18 @@ fn sdt_asm_text(provider: &Provider, probe: &Probe, note_args: &str, arch: SdtAr
         ".hidden _.stapsdt.base".into(),
         "_.stapsdt.base: .space 1".into(),
         ".size _.stapsdt.base, 1".into(),
+        ".popsection".into(),
+        ".endif".into(),
+        // The semaphores must not share a file page with the RELRO
+        // segment: rust-lld starts the writable segment after RELRO on the
+        // same file page, and the kernel, looking for the semaphore's file
+        // offset, would increment the copy in the (still writable at exec)
+        // RELRO mapping instead. An empty, retained, page-aligned piece of
+        // `.probes` starts the section on a page of its own.
+        ".ifndef .L.probes.page".into(),
+        ".pushsection .probes, \"awR\", \"progbits\"".into(),
+        format!(".balign {}", arch.max_page_size()),
+        ".L.probes.page:".into(),
         ".popsection".into(),
         ".endif".into(),
         ".pushsection .note.stapsdt, \"?\", \"note\"".into(),
