@@ -106,13 +106,23 @@ fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
+/// A copy of `binary` for one test: uprobes belong to a file, so tests
+/// running at the same time must not share one.
+fn copy_of(binary: &str, tag: &str) -> String {
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("rust-and-c-{tag}"));
+    std::fs::copy(binary, &path).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 fn check_gdb(binary: &str, tag: &str) {
+    let binary = &copy_of(binary, &format!("gdb-{tag}"));
     let script = temp_file(&format!("mixed-{tag}.gdb"), GDB_SCRIPT);
     let out = run(Command::new("gdb").args(["-q", "-batch", "-nx", "-x"]).arg(&script).args(["--args", binary, "1"]));
     assert_eq!(probe_lines(&out), EXPECTED, "gdb output:\n{out}");
 }
 
 fn check_bpftrace(binary: &str, tag: &str) {
+    let binary = &copy_of(binary, &format!("bpftrace-{tag}"));
     let script = temp_file(&format!("mixed-{tag}.bt"), BPFTRACE_SCRIPT);
     let out = run(Command::new("bpftrace").arg(&script).arg(binary).arg("-c").arg(format!("{binary} 1")));
     assert_eq!(probe_lines(&out), EXPECTED, "bpftrace output:\n{out}");

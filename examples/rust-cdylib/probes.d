@@ -1,0 +1,4 @@
+provider rustlib {
+    probe call(int n, const char *name);
+    probe result(long value);
+};
