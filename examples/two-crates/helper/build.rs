@@ -1,0 +1,3 @@
+fn main() {
+    probe_build::Build::new().file("probes.d").compile();
+}
