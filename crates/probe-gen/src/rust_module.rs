@@ -172,7 +172,7 @@ fn support_module(options: &RustModuleOptions) -> String {
     format!(
         r#"/// Argument conversions shared by the probe modules below.
 #[doc(hidden)]
-#[allow(dead_code, unused_imports, unreachable_pub, missing_docs, clippy::all)]
+#[allow(dead_code, unused_imports, unreachable_pub, unsafe_code, missing_docs, clippy::all)]
 pub mod {SUPPORT} {{
     /// A string a probe can carry: `&CStr` and raw `*const c_char` are
     /// passed as they are; `&str` is copied, NUL-terminated, into a stack
@@ -412,7 +412,7 @@ fn provider_module(provider: &Provider, module: &str, options: &RustModuleOption
     let _ = writeln!(
         out,
         "/// Probes of the `{}` provider.\n\
-         #[allow(dead_code, unused_imports, unused_unsafe, non_upper_case_globals, non_snake_case, missing_docs, clippy::all)]\n\
+         #[allow(dead_code, unused_imports, unused_unsafe, unsafe_code, unreachable_pub, non_upper_case_globals, non_snake_case, missing_docs, clippy::all)]\n\
          pub mod {module} {{",
         provider.name
     );
@@ -498,10 +498,10 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
     let _ = writeln!(
         out,
         "    /// Fires `{signature}`.\n\
-         ///\n\
-         /// Costs one `nop` when nobody traces the probe{}.\n\
-         #[inline(always)]\n\
-         pub fn {ident}{generics}({}) {{",
+         \x20   ///\n\
+         \x20   /// Costs one `nop` when nobody traces the probe{}.\n\
+         \x20   #[inline(always)]\n\
+         \x20   pub fn {ident}{generics}({}) {{",
         if any_copy { "; a `&str` argument is copied only when the probe is enabled" } else { "" },
         params.join(", ")
     );
@@ -516,16 +516,16 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
             let _ = writeln!(
                 out,
                 "    /// Whether a tracer is attached to `{signature}`: never, probes are compiled out.\n\
-                 #[inline(always)]\n\
-                 pub const fn {b}_enabled() -> bool {{\n        false\n    }}\n"
+                 \x20   #[inline(always)]\n\
+                 \x20   pub const fn {b}_enabled() -> bool {{\n        false\n    }}\n"
             );
         }
         Backend::Sdt(_) => {
             let _ = writeln!(
                 out,
                 "    /// Whether a tracer is attached to `{signature}` (reads its semaphore).\n\
-                 #[inline(always)]\n\
-                 pub fn {b}_enabled() -> bool {{\n\
+                 \x20   #[inline(always)]\n\
+                 \x20   pub fn {b}_enabled() -> bool {{\n\
                  \x20       // SAFETY: the semaphore is only ever written by tracers (the kernel).\n\
                  \x20       unsafe {{ core::ptr::read_volatile(&raw const {semaphore}) != 0 }}\n    }}\n\n\
                  \x20   /// The SystemTap semaphore, counted up by each attached tracer.\n\
@@ -546,8 +546,8 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
     let _ = writeln!(
         out,
         "    /// Fires `{signature}` if a tracer is attached; {closure_doc}.\n\
-         #[inline(always)]\n\
-         pub fn {b}_if_enabled{}(args: impl FnOnce() -> {}) {{\n\
+         \x20   #[inline(always)]\n\
+         \x20   pub fn {b}_if_enabled{}(args: impl FnOnce() -> {}) {{\n\
          \x20       if {b}_enabled() {{\n\
          \x20           let {} = args();\n\
          \x20           __{b}_fire({});\n\
@@ -582,7 +582,7 @@ fn sdt_fire_body(provider: &Provider, probe: &Probe, args: &[Arg], arch: SdtArch
     let mut depth = 0;
     for a in args {
         if let ArgKind::Str = a.kind {
-            let _ = writeln!(out, "{}{}.with_c_ptr(|{}: *const u8| {{", indent, a.name, a.name);
+            let _ = writeln!(out, "{indent}{}{}.with_c_ptr(|{}: *const u8| {{", "    ".repeat(depth), a.name, a.name);
             depth += 1;
         }
     }

@@ -1,0 +1,281 @@
+//! The generated module compiles without warnings under
+//! `#![deny(warnings)]`, in `no_std`, with edition 2021 and 2024, for every
+//! backend rustc here can build; the aarch64 asm text assembles with
+//! aarch64-linux-gnu-as into the notes tracers expect. Bad input gives
+//! `FILE:LINE:COL: error:` messages and writes nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use probe_build::{Backend, Build, SdtArch};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("probe-build-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(cmd: &mut Command) -> String {
+    let shown = format!("{cmd:?}");
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{shown} failed: {}\n{stdout}\n{stderr}", out.status);
+    stdout + &stderr
+}
+
+/// Generates kinds.d for a target and compiles uses_kinds.rs against it.
+fn compile_kinds(name: &str, os: &str, arch: &str, edition: &str) -> (PathBuf, String) {
+    let dir = scratch(name);
+    let output = Build::new()
+        .file(fixture("kinds.d"))
+        .rust_type("my_id_t", "u32")
+        .target(os, arch)
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap();
+    let object = dir.join("uses_kinds.o");
+    let log = run(Command::new("rustc")
+        .env("PROBES_MODULE", &output.module)
+        .args(["--edition", edition, "--crate-type", "lib", "--emit", "obj", "-O", "-o"])
+        .arg(&object)
+        .arg(fixture("uses_kinds.rs")));
+    assert!(!log.contains("warning"), "{log}");
+    (object, std::fs::read_to_string(&output.module).unwrap())
+}
+
+#[test]
+fn sdt_x86_64_edition_2021() {
+    let (object, _) = compile_kinds("sdt-2021", "linux", "x86_64", "2021");
+    let notes = run(Command::new("readelf").args(["-nW"]).arg(&object));
+    // One note per firing site (15 sites in uses_kinds.rs).
+    assert_eq!(notes.matches("NT_STAPSDT").count(), 15, "{notes}");
+    for args in [
+        "Arguments: -1@%",
+        "Arguments: 4@%e",
+        "Arguments: -1@%",
+        "Arguments: -4@%e",
+    ] {
+        assert!(notes.contains(args), "{args} missing in\n{notes}");
+    }
+    // Sizes and signedness follow the C types.
+    let ints = notes.split("Name: ints").nth(1).unwrap().lines().nth(2).unwrap().to_string();
+    let sizes: Vec<&str> = ints.trim().trim_start_matches("Arguments: ").split(' ').map(|a| a.split('@').next().unwrap()).collect();
+    assert_eq!(sizes, ["-1", "-1", "1", "-2", "2", "-4"], "{ints}");
+    let others = notes.split("Name: others").nth(1).unwrap().lines().nth(2).unwrap().to_string();
+    let sizes: Vec<&str> = others.trim().trim_start_matches("Arguments: ").split(' ').map(|a| a.split('@').next().unwrap()).collect();
+    assert_eq!(sizes, ["-4", "4", "-8", "1", "4", "8"], "{others}");
+    let sections = run(Command::new("readelf").args(["-SW"]).arg(&object));
+    assert!(sections.contains(".stapsdt.base"), "{sections}");
+    assert!(sections.contains(".probes"), "{sections}");
+}
+
+#[test]
+fn sdt_x86_64_edition_2024() {
+    compile_kinds("sdt-2024", "linux", "x86_64", "2024");
+}
+
+#[test]
+fn compiled_out_edition_2021_and_2024() {
+    for edition in ["2021", "2024"] {
+        let (object, module) = compile_kinds(&format!("off-{edition}"), "windows", "x86_64", edition);
+        assert!(!module.contains("asm!"), "compiled-out module has asm");
+        let notes = run(Command::new("readelf").args(["-SW"]).arg(&object));
+        assert!(!notes.contains("stapsdt"), "{notes}");
+    }
+}
+
+#[test]
+fn switched_off_by_the_builder() {
+    let dir = scratch("switched-off");
+    let out = Build::new()
+        .file(fixture("kinds.d"))
+        .rust_type("my_id_t", "u32")
+        .target("linux", "x86_64")
+        .enabled(false)
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap();
+    assert_eq!(out.backend, Backend::Disabled);
+    assert!(out.disabled_reason.unwrap().contains("Build::enabled(false)"));
+}
+
+#[test]
+fn unsupported_targets_say_why() {
+    for (os, arch, why) in [("linux", "riscv64", "riscv64"), ("windows", "x86_64", "windows"), ("macos", "aarch64", "macos")] {
+        let dir = scratch(&format!("unsupported-{os}-{arch}"));
+        let out = Build::new()
+            .file(fixture("kinds.d"))
+            .rust_type("my_id_t", "u32")
+            .target(os, arch)
+            .out_dir(&dir)
+            .cargo_metadata(false)
+            .try_compile()
+            .unwrap();
+        assert_eq!(out.backend, Backend::Disabled);
+        assert!(out.disabled_reason.as_deref().unwrap().contains(why), "{:?}", out.disabled_reason);
+    }
+}
+
+/// The aarch64 module cannot be compiled here (no aarch64 Rust target or
+/// rust-src), so its asm templates are filled in the way rustc fills
+/// them (`{aN:x}` is register `xN`) and assembled by GNU as for aarch64.
+#[test]
+fn aarch64_asm_assembles_into_notes() {
+    let dir = scratch("aarch64");
+    let out = Build::new()
+        .file(fixture("kinds.d"))
+        .rust_type("my_id_t", "u32")
+        .target("linux", "aarch64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap();
+    assert_eq!(out.backend, Backend::Sdt(SdtArch::Aarch64));
+    let module = std::fs::read_to_string(&out.module).unwrap();
+    assert!(!module.contains("att_syntax"));
+    let mut asm = String::from(".text\n");
+    let mut sites = 0;
+    for (i, block) in module.split("core::arch::asm!(").skip(1).enumerate() {
+        sites += 1;
+        asm.push_str(&format!(".globl sem{i}\n"));
+        for line in block.lines().map(str::trim) {
+            if !line.starts_with('"') {
+                continue;
+            }
+            // A Rust string literal with `\"` and `\\` escapes.
+            let literal = line.strip_suffix(',').unwrap_or(line);
+            let literal = &literal[1..literal.len() - 1];
+            let text = literal.replace("\\\"", "\"").replace("\\\\", "\\");
+            let mut text = text.replace("{semaphore}", &format!("sem{i}"));
+            for n in 0..12 {
+                text = text.replace(&format!("{{a{n}:x}}"), &format!("x{n}"));
+            }
+            asm.push_str(&text.replace("{{", "{").replace("}}", "}"));
+            asm.push('\n');
+        }
+    }
+    asm.push_str(".data\n");
+    for i in 0..sites {
+        asm.push_str(&format!("sem{i}: .2byte 0\n"));
+    }
+    let source = dir.join("sites.s");
+    std::fs::write(&source, asm).unwrap();
+    let object = dir.join("sites.o");
+    run(Command::new("aarch64-linux-gnu-as").arg("-o").arg(&object).arg(&source));
+    let notes = run(Command::new("readelf").args(["-nW"]).arg(&object));
+    assert_eq!(notes.matches("NT_STAPSDT").count(), 9, "{notes}");
+    assert!(notes.contains("Arguments: 1@x0 -1@x1 1@x2 -2@x3 2@x4 -4@x5"), "plain char is unsigned on aarch64:\n{notes}");
+    assert!(notes.contains("Arguments: -4@x0 4@x1 -8@x2 1@x3 4@x4 8@x5"), "{notes}");
+    assert!(notes.contains("Arguments: 8@x0 8@x1 8@x2"), "{notes}");
+    let sections = run(Command::new("readelf").args(["-SW"]).arg(&object));
+    assert!(sections.contains(".probes") && sections.contains("65536"), "{sections}");
+}
+
+#[test]
+fn unknown_type_is_an_error_with_a_position() {
+    let dir = scratch("unknown-type");
+    let err = Build::new()
+        .file(fixture("kinds.d"))
+        .target("linux", "x86_64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("kinds.d:9:"), "{err}");
+    assert!(err.contains("error: probe `typedef__arg`: no Rust type for the C type `my_id_t`"), "{err}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "output written on error");
+}
+
+#[test]
+fn bad_rust_type_is_an_error() {
+    let dir = scratch("bad-rust-type");
+    let err = Build::new()
+        .file(fixture("kinds.d"))
+        .rust_type("my_id_t", "String")
+        .target("linux", "x86_64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("kinds.d:9:") && err.contains("`String`"), "{err}");
+}
+
+#[test]
+fn colliding_rust_names_are_an_error() {
+    let dir = scratch("collide");
+    let file = dir.join("collide.d");
+    std::fs::write(&file, "provider p {\n  probe a__b();\n  probe a_b();\n};\n").unwrap();
+    let err = Build::new()
+        .file(&file)
+        .target("linux", "x86_64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("collide.d:3:") && err.contains("both need the Rust name `a_b`"), "{err}");
+    assert!(!dir.join("probes.rs").exists());
+}
+
+#[test]
+fn syntax_errors_and_missing_files() {
+    let dir = scratch("syntax");
+    let file = dir.join("bad.d");
+    std::fs::write(&file, "provider p {\n  probe x(int;\n};\n").unwrap();
+    let err = Build::new().file(&file).target("linux", "x86_64").out_dir(&dir).cargo_metadata(false).try_compile().unwrap_err();
+    assert!(err.to_string().contains("bad.d:2:"), "{err}");
+    let err = Build::new().file(dir.join("missing.d")).out_dir(&dir).cargo_metadata(false).try_compile().unwrap_err();
+    assert!(err.to_string().contains("missing.d"), "{err}");
+    let err = Build::new().out_dir(&dir).cargo_metadata(false).try_compile().unwrap_err();
+    assert!(err.to_string().contains("no provider file"), "{err}");
+    assert!(!dir.join("probes.rs").exists());
+}
+
+#[test]
+fn includes_are_inputs() {
+    let dir = scratch("includes");
+    std::fs::write(dir.join("types.h"), "#define NAME_ARGS const char *name, int len\n").unwrap();
+    let file = dir.join("inc.d");
+    std::fs::write(&file, "#include \"types.h\"\nprovider inc {\n  probe hello(NAME_ARGS);\n};\n").unwrap();
+    let out = Build::new()
+        .file(&file)
+        .include_dir(&dir)
+        .target("linux", "x86_64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap();
+    assert!(out.inputs.iter().any(|p| p.ends_with("types.h")), "{:?}", out.inputs);
+    let module = std::fs::read_to_string(out.module).unwrap();
+    assert!(module.contains("pub fn hello<A0: super::__probe_support::ProbeStr>(name: A0, len: core::ffi::c_int)"), "{module}");
+}
+
+#[test]
+fn c_header_is_written_next_to_the_module() {
+    let dir = scratch("c-header");
+    let out = Build::new()
+        .file(fixture("kinds.d"))
+        .rust_type("my_id_t", "u32")
+        .c_header("kinds.h")
+        .target("linux", "x86_64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap();
+    let header = std::fs::read_to_string(out.c_header.unwrap()).unwrap();
+    assert!(header.contains("KINDS_INTS"), "{header}");
+    // The Rust module defines the semaphores the header only declares.
+    let module = std::fs::read_to_string(out.module).unwrap();
+    assert!(module.contains("static mut kinds_ints_semaphore: u16"));
+    assert!(header.contains("extern unsigned short kinds_ints_semaphore"), "{header}");
+}
