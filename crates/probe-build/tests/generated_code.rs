@@ -136,26 +136,23 @@ fn unsupported_targets_say_why() {
 
 /// The aarch64 module cannot be compiled here (no aarch64 Rust target or
 /// rust-src), so its asm templates are filled in the way rustc fills
-/// them (`{aN:x}` is register `xN`) and assembled by GNU as for aarch64.
-#[test]
-fn aarch64_asm_assembles_into_notes() {
-    let dir = scratch("aarch64");
+/// them (`{aN:x}` is register `xN`) for GNU as. Returns one assembler text
+/// per probe site, using semaphore `semN`.
+fn aarch64_sites(dir: &Path) -> Vec<String> {
     let out = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
         .target("linux", "aarch64")
-        .out_dir(&dir)
+        .out_dir(dir)
         .cargo_metadata(false)
         .try_compile()
         .unwrap();
     assert_eq!(out.backend, Backend::Sdt(SdtArch::Aarch64));
     let module = std::fs::read_to_string(&out.module).unwrap();
     assert!(!module.contains("att_syntax"));
-    let mut asm = String::from(".text\n");
-    let mut sites = 0;
+    let mut sites = Vec::new();
     for (i, block) in module.split("core::arch::asm!(").skip(1).enumerate() {
-        sites += 1;
-        asm.push_str(&format!(".globl sem{i}\n"));
+        let mut asm = String::new();
         for line in block.lines().map(str::trim) {
             if !line.starts_with('"') {
                 continue;
@@ -171,10 +168,20 @@ fn aarch64_asm_assembles_into_notes() {
             asm.push_str(&text.replace("{{", "{").replace("}}", "}"));
             asm.push('\n');
         }
+        sites.push(asm);
     }
+    sites
+}
+
+#[test]
+fn aarch64_asm_assembles_into_notes() {
+    let dir = scratch("aarch64");
+    let sites = aarch64_sites(&dir);
+    let mut asm = String::from(".text\n");
+    asm.push_str(&sites.concat());
     asm.push_str(".data\n");
-    for i in 0..sites {
-        asm.push_str(&format!("sem{i}: .2byte 0\n"));
+    for i in 0..sites.len() {
+        asm.push_str(&format!(".globl sem{i}\nsem{i}: .2byte 0\n"));
     }
     let source = dir.join("sites.s");
     std::fs::write(&source, asm).unwrap();
@@ -187,6 +194,62 @@ fn aarch64_asm_assembles_into_notes() {
     assert!(notes.contains("Arguments: 8@x0 8@x1 8@x2"), "{notes}");
     let sections = run(Command::new("readelf").args(["-SW"]).arg(&object));
     assert!(sections.contains(".probes") && sections.contains("65536"), "{sections}");
+}
+
+/// gdb reads an aarch64 probe site's `x` registers at the sizes the note
+/// gives (the upper bits hold junk on purpose), running the program under
+/// qemu-aarch64.
+#[test]
+fn aarch64_arguments_read_by_gdb_under_qemu() {
+    let dir = scratch("aarch64-gdb");
+    let sites = aarch64_sites(&dir);
+    // The first site is `ints(char, signed char, unsigned char, short,
+    // unsigned short, int)`.
+    let program = format!(
+        ".text\n.globl _start\n_start:\n\
+         ldr x0, =0x1234567890abcd01\n\
+         ldr x1, =0x12345678000000ff\n\
+         ldr x2, =0x00000000000000fe\n\
+         ldr x3, =0x7777777700008001\n\
+         ldr x4, =0x000000000000ffff\n\
+         ldr x5, =0x11111111fffffffe\n\
+         {}\
+         mov x8, #93\nmov x0, #0\nsvc #0\n.ltorg\n\
+         .data\n.globl sem0\nsem0: .2byte 0\n",
+        sites[0]
+    );
+    std::fs::write(dir.join("prog.s"), program).unwrap();
+    run(Command::new("aarch64-linux-gnu-as").arg("-o").arg(dir.join("prog.o")).arg(dir.join("prog.s")));
+    run(Command::new("aarch64-linux-gnu-ld").args(["-static", "-o"]).arg(dir.join("prog")).arg(dir.join("prog.o")));
+    let port = 20000 + std::process::id() % 20000;
+    let mut qemu = Command::new("qemu-aarch64")
+        .args(["-g", &port.to_string()])
+        .arg(dir.join("prog"))
+        .spawn()
+        .expect("cannot run qemu-aarch64 (run scripts/install-deps)");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let mut gdb = Command::new("timeout");
+    gdb.args(["60", "gdb-multiarch", "-q", "-batch", "-nx"])
+        .arg("-ex")
+        .arg(format!("file {}", dir.join("prog").display()))
+        .arg("-ex")
+        .arg(format!("target remote :{port}"))
+        .args(["-ex", "break -probe-stap kinds:ints", "-ex", "continue"]);
+    for n in 0..6 {
+        gdb.args(["-ex", &format!("printf \"arg{n}=%d\\n\", $_probe_arg{n}")]);
+    }
+    gdb.args(["-ex", "continue"]);
+    let out = gdb.output().expect("cannot run gdb-multiarch (run scripts/install-deps)");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    if qemu.try_wait().unwrap().is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if qemu.try_wait().unwrap().is_none() {
+            let _ = qemu.kill();
+        }
+    }
+    let _ = qemu.wait();
+    let args: Vec<&str> = text.lines().filter(|l| l.starts_with("arg")).collect();
+    assert_eq!(args, ["arg0=1", "arg1=-1", "arg2=254", "arg3=-32767", "arg4=65535", "arg5=-2"], "{text}");
 }
 
 #[test]
