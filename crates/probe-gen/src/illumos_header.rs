@@ -7,7 +7,10 @@
 //! objects into `nop`s / `xor eax,eax` and writes an object with the DOF
 //! (`.SUNW_dof`), which the program links in.
 //!
-//! Two differences from the system tool, both deliberate:
+//! FreeBSD's `dt_program.c` differs from illumos' only in dropping the SPARC
+//! variant of the is-enabled function (`__dtraceenabled_...(long)`).
+//!
+//! Two differences from the system tools, both deliberate:
 //! - prototypes give a single-level pointer a `const` pointee, so call sites
 //!   may pass `const char *` without the `sed` PostgreSQL runs over Solaris
 //!   headers (the symbol names, which `-G` reads, are unchanged);
@@ -119,14 +122,14 @@ pub fn generate(file: &ProviderFile, options: &IllumosHeaderOptions) -> String {
         out.push('\n');
     }
     for provider in &file.providers {
-        write_provider(&mut out, provider);
+        write_provider(&mut out, provider, options.system);
     }
     out.push_str("\n#ifdef\t__cplusplus\n}\n#endif\n");
     let _ = writeln!(out, "\n#endif\t/* {guard} */");
     out
 }
 
-fn write_provider(out: &mut String, provider: &Provider) {
+fn write_provider(out: &mut String, provider: &Provider, system: DtraceSystem) {
     out.push_str("#if _DTRACE_VERSION\n\n");
     for probe in &provider.probes {
         let macro_name = probe_macro(provider, probe);
@@ -137,13 +140,19 @@ fn write_provider(out: &mut String, provider: &Provider) {
             "#define\t{macro_name}({params}) \\\n\t{}({params})",
             probe_function_name(provider, probe)
         );
-        // SPARC passes a dummy argument so that `-G` can rewrite the call
-        // into a move of 0 into the argument register.
-        let _ = writeln!(
-            out,
-            "#ifndef\t__sparc\n#define\t{macro_name}_ENABLED() \\\n\t{enabled}()\n#else\n\
-             #define\t{macro_name}_ENABLED() \\\n\t{enabled}(0)\n#endif"
-        );
+        match system {
+            // SPARC passes a dummy argument so that `-G` can rewrite the
+            // call into a move of 0 into the argument register.
+            DtraceSystem::Illumos => writeln!(
+                out,
+                "#ifndef\t__sparc\n#define\t{macro_name}_ENABLED() \\\n\t{enabled}()\n#else\n\
+                 #define\t{macro_name}_ENABLED() \\\n\t{enabled}(0)\n#endif"
+            ),
+            DtraceSystem::FreeBsd => {
+                writeln!(out, "#define\t{macro_name}_ENABLED() \\\n\t{enabled}()")
+            }
+        }
+        .unwrap();
     }
     out.push_str("\n\n");
     for probe in &provider.probes {
@@ -154,10 +163,14 @@ fn write_provider(out: &mut String, provider: &Provider) {
             probe_function_name(provider, probe),
             prototype_params(probe)
         );
-        let _ = writeln!(
-            out,
-            "#ifndef\t__sparc\nextern int {enabled}(void);\n#else\nextern int {enabled}(long);\n#endif"
-        );
+        match system {
+            DtraceSystem::Illumos => writeln!(
+                out,
+                "#ifndef\t__sparc\nextern int {enabled}(void);\n#else\nextern int {enabled}(long);\n#endif"
+            ),
+            DtraceSystem::FreeBsd => writeln!(out, "extern int {enabled}(void);"),
+        }
+        .unwrap();
     }
     out.push_str("\n#else\n\n");
     for probe in &provider.probes {

@@ -292,6 +292,14 @@ extern int __dtraceenabled_srv___tick(long);
         &IllumosHeaderOptions::new().system(DtraceSystem::FreeBsd),
     );
     assert!(freebsd.contains("#include <unistd.h>\n#include <sys/sdt.h>\n"));
+    // FreeBSD's dt_program.c has no SPARC variants.
+    assert!(!freebsd.contains("__sparc"), "{freebsd}");
+    assert!(freebsd.contains(
+        "#define\tSRV_REQ_START_ENABLED() \\\n\t__dtraceenabled_srv___req__start()\n#define\tSRV_TICK()"
+    ));
+    assert!(freebsd.contains(
+        "extern void __dtrace_srv___tick(void);\nextern int __dtraceenabled_srv___tick(void);\n"
+    ));
     assert!(
         freebsd.contains("#ifndef\t_SRV_H\n"),
         "default guard from the provider file's name"
