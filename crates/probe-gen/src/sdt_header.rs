@@ -19,7 +19,7 @@
 
 use std::fmt::Write as _;
 
-use probe_provider::{Probe, Provider, ProviderFile, MAX_PROBE_ARGS};
+use probe_provider::{Probe, Provider, ProviderFile, TypeClass, MAX_PROBE_ARGS};
 
 /// How the header produces its notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -117,8 +117,8 @@ fn write_probe(out: &mut String, provider: &Provider, probe: &Probe, flavor: Sdt
                 "__static_probes_sdt_probe{n} (\"{}\", \"{}\", \"{semaphore}\"",
                 provider.name, probe.name
             );
-            for p in &params {
-                let _ = write!(out, ", {p}");
+            for (p, arg) in params.iter().zip(&probe.args) {
+                let _ = write!(out, ", {}, {p}", constraint_macro(arg.ty.class));
             }
             out.push_str(")\n");
         }
@@ -138,6 +138,23 @@ fn write_probe(out: &mut String, provider: &Provider, probe: &Probe, flavor: Sdt
     }
 }
 
+/// Which operand constraint an argument gets, by its declared type.
+///
+/// Scalars that fit a register may be forced into one
+/// (`__static_probes_sdt_where_int`, `"nr"` under clang on x86_64, where
+/// `"nor"` makes clang store every operand to the stack at each site); a
+/// floating-point value or a type this crate does not know (which might be a
+/// struct or `long double`, impossible in a register for clang) keeps the
+/// general constraint.
+fn constraint_macro(class: TypeClass) -> &'static str {
+    match class {
+        TypeClass::Integer(_) | TypeClass::Bool | TypeClass::String | TypeClass::Pointer => {
+            "__static_probes_sdt_where_int"
+        }
+        TypeClass::Float | TypeClass::Other => "__static_probes_sdt_where",
+    }
+}
+
 /// Text placed inside a C comment must not close it.
 fn comment_safe(text: &str) -> String {
     text.replace("*/", "* /")
@@ -151,7 +168,7 @@ fn write_probe_helpers(out: &mut String) {
     for n in 0..=MAX_PROBE_ARGS {
         let mut params = String::from("prov, name, sem");
         for i in 1..=n {
-            let _ = write!(params, ", a{i}");
+            let _ = write!(params, ", w{i}, a{i}");
         }
         let _ = writeln!(out, "#define __static_probes_sdt_probe{n}({params}) \\");
         out.push_str("  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \\\n");
@@ -166,7 +183,7 @@ fn write_probe_helpers(out: &mut String) {
             if i > 1 {
                 out.push(',');
             }
-            let _ = write!(out, " __static_probes_sdt_arg ({i}, a{i})");
+            let _ = write!(out, " __static_probes_sdt_arg ({i}, w{i}, a{i})");
         }
         out.push_str("); } while (0)\n");
     }
@@ -224,6 +241,15 @@ const SELF_CONTAINED_HELPERS: &str = r#"
 # define __static_probes_sdt_loc(n) "%[__static_probes_v" #n "]"
 #else
 # error "static probes: this architecture has no SDT support here (supported: x86_64, i386, aarch64, arm, riscv, powerpc, s390); use the disabled header or the sys/sdt.h flavor"
+#endif
+
+/* For arguments declared as integers, bools, strings or pointers. clang
+   (16) resolves "nor" to memory and stores each operand to the stack at
+   every site; "nr" keeps them in registers, where gcc puts them anyway. */
+#if defined __clang__ && defined __x86_64__
+# define __static_probes_sdt_where_int "nr"
+#else
+# define __static_probes_sdt_where_int __static_probes_sdt_where
 #endif
 
 #if defined __LP64__ || defined _LP64
@@ -293,9 +319,9 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
    | (__static_probes_sdt_int (__static_probes_sdt_size (x) % 10) << 2) \
    | (__static_probes_sdt_int (__static_probes_sdt_size (x) / 10 % 10) << 6) \
    | (__static_probes_sdt_int (__static_probes_sdt_size (x) / 100 % 10) << 10))
-#define __static_probes_sdt_arg(n, x) \
+#define __static_probes_sdt_arg(n, where, x) \
   [__static_probes_k##n] "n" (-__static_probes_sdt_code (x)), \
-  [__static_probes_v##n] __static_probes_sdt_where (x)
+  [__static_probes_v##n] where (x)
 
 /* One argument's note text: [-]SIZE[f]@OPERAND. */
 #define __static_probes_sdt_k(n) "%n[__static_probes_k" #n "]"

@@ -1,5 +1,6 @@
 //! The self-contained header's notes match `<sys/sdt.h>`'s for the same
-//! program, argument for argument, in C and C++, at -O0 and -O2.
+//! program, argument for argument, in C and C++, at -O0 and -O2: sizes and
+//! signedness always, operands too with gcc.
 
 mod sdt_support;
 
@@ -83,7 +84,19 @@ fn compare(compiler: &str, flags: &[&str]) {
     for (a, b) in ours.iter().zip(theirs.iter()) {
         assert_eq!((&a.provider, &a.name), (&b.provider, &b.name));
         assert_eq!(a.sizes(), b.sizes(), "argument sizes differ for {}:{} ({compiler} {flags:?})", a.provider, a.name);
-        assert_eq!(a.args, b.args, "argument operands differ for {}:{} ({compiler} {flags:?})", a.provider, a.name);
+        if compiler.starts_with("clang") {
+            // clang gets "nr" for arguments declared as integers and
+            // pointers: registers or constants, where <sys/sdt.h>'s "nor"
+            // makes clang store them to the stack at each site.
+            if a.name != "floats" {
+                for arg in &a.args {
+                    let operand = arg.split('@').nth(1).unwrap();
+                    assert!(operand.starts_with('%') || operand.starts_with('$'), "{compiler} {flags:?}: {a:?}");
+                }
+            }
+        } else {
+            assert_eq!(a.args, b.args, "argument operands differ for {}:{} ({compiler} {flags:?})", a.provider, a.name);
+        }
         assert_ne!(a.semaphore, 0);
         assert_ne!(a.base, 0);
     }

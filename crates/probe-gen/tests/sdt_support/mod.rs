@@ -1,50 +1,26 @@
-//! Shared helpers for the `sdt_*` integration tests: models built by hand,
+//! Shared helpers for the `sdt_*` integration tests: models from provider-file text,
 //! temporary build folders, compilers, readelf, gdb and bpftrace drivers.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use probe_provider::{Argument, CType, Probe, Provider, ProviderFile, Span, TypeClass};
+use probe_provider::ProviderFile;
 
-fn span() -> Span {
-    Span { file: Arc::from(Path::new("test.d")), line: 1, column: 1 }
-}
-
-/// A provider file from `(provider, [(probe, [arg types])])`; only the
-/// written types matter to the header generators.
+/// A provider file from `(provider, [(probe, [arg types])])`, written as
+/// provider-file text and parsed by the real parser.
 pub fn model(providers: &[(&str, &[(&str, &[&str])])]) -> ProviderFile {
-    ProviderFile {
-        path: PathBuf::from("test.d"),
-        providers: providers
-            .iter()
-            .map(|(name, probes)| Provider {
-                name: name.to_string(),
-                span: span(),
-                probes: probes
-                    .iter()
-                    .map(|(probe, args)| Probe {
-                        name: probe.to_string(),
-                        span: span(),
-                        args: args
-                            .iter()
-                            .map(|t| Argument {
-                                ty: CType { written: t.to_string(), normalized: t.to_string(), class: TypeClass::Other },
-                                name: None,
-                                span: span(),
-                            })
-                            .collect(),
-                        translated_args: None,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        pragmas: vec![],
-        warnings: vec![],
+    let mut text = String::new();
+    for (name, probes) in providers {
+        text += &format!("provider {name} {{\n");
+        for (probe, args) in probes.iter() {
+            text += &format!("  probe {probe}({});\n", args.join(", "));
+        }
+        text += "};\n";
     }
+    probe_provider::parse_str("test.d", &text).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
 /// C source defining every semaphore of `file` the way the `-G` object does.
