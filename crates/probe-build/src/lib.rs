@@ -172,7 +172,8 @@ impl Build {
     }
 
     /// Runs the provider files through the C preprocessor first (what
-    /// `dtrace -C` does), for `#include` and `#define`.
+    /// `dtrace -C` does), for `#include` and `#define`. Files that use
+    /// preprocessor directives are preprocessed even without this.
     pub fn preprocess(&mut self, preprocess: bool) -> &mut Build {
         self.preprocess = preprocess;
         self
@@ -325,7 +326,7 @@ impl Build {
         let mut merged: Option<ProviderFile> = None;
         let mut inputs: Vec<PathBuf> = self.files.clone();
         for (i, path) in self.files.iter().enumerate() {
-            let file = if self.preprocess {
+            let file = if self.preprocess || has_cpp_directives(path) {
                 let mut cpp = Preprocessor::new();
                 if let Ok(target) = env::var("TARGET") {
                     cpp.target(target);
@@ -340,7 +341,8 @@ impl Build {
                 // `rerun-if-changed`.
                 let deps = out_dir.join(format!("probe-build-{i}.deps"));
                 cpp.arg("-MD").arg("-MF").arg(&deps);
-                let file = probe_provider::parse_file_with(path, Some(&cpp)).map_err(Error::Provider)?;
+                let parsed = probe_provider::parse_file_with(path, Some(&cpp));
+                // Even a failed run lists what it read: a fix there reruns us.
                 if let Ok(text) = fs::read_to_string(&deps) {
                     for dep in parse_make_deps(&text) {
                         if !inputs.contains(&dep) {
@@ -349,7 +351,7 @@ impl Build {
                     }
                 }
                 let _ = fs::remove_file(&deps);
-                file
+                parsed.map_err(Error::Provider)?
             } else {
                 probe_provider::parse_file(path).map_err(Error::Provider)?
             };
@@ -391,6 +393,20 @@ pub fn backend_for_target(os: &str, arch: &str) -> Result<Backend, String> {
         "" => Err("the target OS is unknown (CARGO_CFG_TARGET_OS is not set)".to_string()),
         _ => Err(format!("no probe mechanism for target OS `{os}`")),
     }
+}
+
+/// Whether a provider file uses the C preprocessor (`#include`, `#define`,
+/// `#if`...; `#pragma D` lines belong to the D language).
+fn has_cpp_directives(path: &Path) -> bool {
+    let Ok(text) = fs::read_to_string(path) else { return false };
+    text.lines().any(|line| {
+        let Some(rest) = line.trim_start().strip_prefix('#') else { return false };
+        let word: String = rest.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        matches!(
+            word.as_str(),
+            "include" | "define" | "undef" | "if" | "ifdef" | "ifndef" | "elif" | "else" | "endif" | "error" | "line"
+        )
+    })
 }
 
 /// The prerequisites of a Make rule written by `cc -MD`.
