@@ -466,7 +466,9 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED StaticProbes_SCRIPT_ACTION)
   elseif(StaticProbes_SCRIPT_ACTION STREQUAL "g-objects")
     # dtrace -G over a target's objects rewrites them in place.  Keep a
     # pristine copy of each, and restore it when the object on disk is the
-    # one we rewrote last time, so a relink without recompiling works.
+    # one we rewrote last time, so a relink without recompiling works.  The
+    # rewritten object gets its compile time back (touch -r): Ninja would
+    # otherwise find its recorded dependencies stale and recompile it.
     include("${StaticProbes_SCRIPT_SETTINGS}")
     set(objects "")
     foreach(obj IN LISTS _sp_objects)
@@ -482,6 +484,7 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED StaticProbes_SCRIPT_ACTION)
         execute_process(COMMAND "${CMAKE_COMMAND}" -E copy "${obj}.sdt-orig" "${obj}")
       else()
         execute_process(COMMAND "${CMAKE_COMMAND}" -E copy "${obj}" "${obj}.sdt-orig")
+        execute_process(COMMAND touch -r "${obj}" "${obj}.sdt-orig")
       endif()
       list(APPEND objects "${obj}")
     endforeach()
@@ -495,12 +498,14 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED StaticProbes_SCRIPT_ACTION)
     if(NOT rc STREQUAL "0" OR NOT EXISTS "${tmp}")
       foreach(obj IN LISTS objects)
         execute_process(COMMAND "${CMAKE_COMMAND}" -E copy "${obj}.sdt-orig" "${obj}")
+        execute_process(COMMAND touch -r "${obj}.sdt-orig" "${obj}")
       endforeach()
       file(REMOVE "${tmp}")
       string(REPLACE ";" " " cmd "${_sp_command} -G -s ${_sp_provider} -o ${tmp} ${objects}")
       message(FATAL_ERROR "StaticProbes: `${cmd}` failed (${rc}):\n${out}${err}")
     endif()
     foreach(obj IN LISTS objects)
+      execute_process(COMMAND touch -r "${obj}.sdt-orig" "${obj}")
       file(SHA256 "${obj}" now)
       file(WRITE "${obj}.sdt-rewritten" "${now}")
     endforeach()
