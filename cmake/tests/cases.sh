@@ -103,6 +103,10 @@ copy_example() {
   cp "$example"/* "$work/src/"
   SRC=$work/src
 }
+# The stand-in's logged -G calls, one a line (plain or JSON argv).
+g_calls() {
+  grep -e '"-G"' -e '^-G' -e ' -G ' calls.log || true
+}
 pb_ready() {
   [ -x "$pb" ] || fail "$pb is missing (cargo build --release -p probe-build-cli)"
 }
@@ -154,7 +158,7 @@ off-ninja)
   expect_in_log b.configure.log "probes off"
   build b
   check_off b
-  grep -q 'define DEMO_LIB_CALL(arg1, arg2) do { } while (0)' b/static_probes/demo/include/demo_probes.h ||
+  grep -q 'define DEMO_LIB_CALL(arg1, arg2) ' b/static_probes/demo/include/demo_probes.h ||
     fail "the no-op header lacks DEMO_LIB_CALL(arg1, arg2)"
   grep -q 'define DEMO_MAIN_DONE_ENABLED() (0)' b/static_probes/demo-prog/include/demo_probes.h ||
     fail "the no-op header lacks DEMO_MAIN_DONE_ENABLED()" ;;
@@ -252,8 +256,8 @@ objects-ninja)
   export STANDIN_DTRACE_LOG=$work/calls.log DTRACE_STANDIN_LOG=$work/calls.log
   build b
   [ "$(b/demo-prog)" = "total 42" ] || fail "demo-prog did not print 'total 42'"
-  grep -q -- "-G .*-s $example/demo.d .*demo.dir/.*libdemo.c.o" calls.log || { cat calls.log >&2; fail "-G did not run over libdemo.c.o"; }
-  grep -q -- "-G .*-s $example/demo.d .*demo-prog.dir/.*main.c.o" calls.log || { cat calls.log >&2; fail "-G did not run over main.c.o"; }
+  g_calls | grep "$example/demo.d" | grep -q "demo.dir/.*libdemo.c.o" || { cat calls.log >&2; fail "-G did not run over libdemo.c.o"; }
+  g_calls | grep "$example/demo.d" | grep -q "demo-prog.dir/.*main.c.o" || { cat calls.log >&2; fail "-G did not run over main.c.o"; }
   for f in b/demo-prog b/libdemo.so; do
     readelf -S "$f" | grep -q SUNW_dof || fail "$f lacks the .SUNW_dof section of the -G object"
   done
@@ -263,7 +267,7 @@ objects-ninja)
   : > calls.log
   build b
   if grep -q "Building C object" b.build.log; then fail "relinking recompiled objects"; fi
-  [ "$(grep -c -- '-G' calls.log)" = 2 ] || { cat calls.log >&2; fail "-G did not run again for both targets"; }
+  [ "$(g_calls | wc -l)" = 2 ] || { cat calls.log >&2; fail "-G did not run again for both targets"; }
   [ "$(b/demo-prog)" = "total 42" ] || fail "relinked demo-prog did not print 'total 42'"
   build b
   expect_in_log b.build.log "no work to do" ;;
@@ -273,8 +277,8 @@ objects-make-static)
   build b -j2
   [ "$(b/demo-prog)" = "total 42" ] || fail "demo-prog did not print 'total 42'"
   ar t b/libdemo.a | grep -q demo-probes.o || fail "libdemo.a lacks the -G object"
-  grep -q -- "-G .*libdemo.c.o" calls.log || { cat calls.log >&2; fail "-G did not run over the library's objects"; }
-  if grep -q -- "-G .*\.a\( \|\$\)" calls.log; then fail "-G was given an archive"; fi
+  g_calls | grep -q "libdemo.c.o" || { cat calls.log >&2; fail "-G did not run over the library's objects"; }
+  if g_calls | grep -q '\.a\b'; then fail "-G was given an archive"; fi
   readelf -S b/demo-prog | grep -q SUNW_dof || fail "demo-prog lacks the .SUNW_dof section" ;;
 objects-multi-config)
   configure b "Ninja Multi-Config" -DSTATIC_PROBES=ON -DDTRACE=$standin
