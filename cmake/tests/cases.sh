@@ -12,9 +12,8 @@ example=$top/examples/cmake
 module_dir=$top/cmake
 stap=/usr/bin/dtrace
 pb=$top/target/release/probe-build
-# The Solaris-like stand-in: the shared one once it exists, else ours.
+# The illumos-like stand-in (its header says what it checks and rewrites).
 standin=$top/scripts/stand-ins/dtrace-illumos
-[ -x "$standin" ] || standin=$here/standin-dtrace
 # The shared corpus sits beside the main checkout (also from a worktree).
 corpus=$top/../shared/corpus
 if [ ! -d "$corpus" ] && common=$(git -C "$top" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
@@ -28,6 +27,7 @@ cd "$work"
 fail() { echo "FAIL [$case]: $*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || fail "required tool '$1' is not installed (scripts/install-deps)"; }
 need readelf; need gdb; need ninja; need cc
+[ -x "$standin" ] || fail "the stand-in $standin is missing"
 [ -x "$stap" ] || fail "SystemTap's dtrace wrapper $stap is missing (scripts/install-deps: systemtap-sdt-dev)"
 
 # configure BUILD GENERATOR [cmake args...]: configures the example.
@@ -260,6 +260,8 @@ objects-ninja)
   g_calls | grep "$example/demo.d" | grep -q "demo-prog.dir/.*main.c.o" || { cat calls.log >&2; fail "-G did not run over main.c.o"; }
   for f in b/demo-prog b/libdemo.so; do
     readelf -S "$f" | grep -q SUNW_dof || fail "$f lacks the .SUNW_dof section of the -G object"
+    # Every probe call site was rewritten: no call reaches a __dtrace symbol.
+    if objdump -d "$f" | grep -q 'call.*__dtrace'; then fail "$f still calls __dtrace_* (objects not rewritten)"; fi
   done
   # Relinking without recompiling: the objects were rewritten in place;
   # the pristine copies are restored so -G finds its probe sites again.
