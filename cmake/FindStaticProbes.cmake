@@ -567,7 +567,7 @@ function(static_probes_add_provider target provider)
         -P "${_StaticProbes_MODULE_FILE}"
       DEPENDS "${provider}" ${StaticProbes_EXECUTABLE}
       WORKING_DIRECTORY "${dir}"
-      COMMENT "Generating ${arg_HEADER} from ${base}.d (${StaticProbes_TOOL_KIND})"
+      COMMENT "Generating ${arg_HEADER} from ${base}.d for ${target} (${StaticProbes_TOOL_KIND})"
       VERBATIM)
   else()
     add_custom_command(OUTPUT "${header}"
@@ -576,7 +576,7 @@ function(static_probes_add_provider target provider)
         "-DStaticProbes_SCRIPT_OUTPUT=${header}"
         -P "${_StaticProbes_MODULE_FILE}"
       DEPENDS "${provider}" "${_StaticProbes_MODULE_FILE}"
-      COMMENT "Generating ${arg_HEADER} from ${base}.d (no-op markers)"
+      COMMENT "Generating ${arg_HEADER} from ${base}.d for ${target} (no-op markers)"
       VERBATIM)
   endif()
   target_sources(${target} PRIVATE "${header}")
@@ -592,7 +592,7 @@ function(static_probes_add_provider target provider)
 
   if(NOT StaticProbes_G_NEEDS_OBJECTS)
     # Linux: a stub object (SystemTap's semaphores) from the provider alone.
-    set(object "${dir}/${base}-probes.o")
+    set(object "${dir}/${base}.o")
     add_custom_command(OUTPUT "${object}"
       COMMAND ${tool_env} "${CMAKE_COMMAND}" -DStaticProbes_SCRIPT_ACTION=run
         "-DStaticProbes_SCRIPT_OUTPUT=${object}"
@@ -600,7 +600,7 @@ function(static_probes_add_provider target provider)
         -P "${_StaticProbes_MODULE_FILE}"
       DEPENDS "${provider}" ${StaticProbes_EXECUTABLE}
       WORKING_DIRECTORY "${dir}"
-      COMMENT "Generating ${base}-probes.o from ${base}.d"
+      COMMENT "Generating ${base}.o from ${base}.d for ${target}"
       VERBATIM)
     set_source_files_properties("${object}" PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
     target_sources(${target} PRIVATE "${object}")
@@ -615,7 +615,7 @@ function(static_probes_add_provider target provider)
   if(type STREQUAL "OBJECT_LIBRARY")
     message(FATAL_ERROR "static_probes_add_provider(${target}): with ${StaticProbes_TOOL_KIND} `dtrace -G` runs over the objects at link time; attach the provider to the executable or library that links this object library")
   endif()
-  set(object "${dir}/$<CONFIG>/${base}-probes.o")
+  set(object "${dir}/$<CONFIG>/${base}.o")
   set(settings "${dir}/$<CONFIG>/g-objects.cmake")
   file(GENERATE OUTPUT "${settings}" CONTENT
 "set(_sp_command [==[${command}]==])

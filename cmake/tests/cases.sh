@@ -45,14 +45,14 @@ build() {
     fail "building $b failed"
   fi
 }
-# expect_probes FILE NAME...: FILE carries SDT notes demo:NAME.
+# expect_probes FILE NAME...: FILE carries SDT notes hello:NAME.
 expect_probes() {
   f=$1; shift
   [ -f "$f" ] || fail "$f was not built"
   notes=$(readelf -n "$f")
   for n in "$@"; do
     echo "$notes" | grep -A3 'stapsdt' | grep -q "Name: $n\$" ||
-      fail "$f has no SDT note for demo:$n"
+      fail "$f has no SDT note for hello:$n"
   done
 }
 expect_no_probes() {
@@ -63,35 +63,46 @@ expect_no_probes() {
     if nm "$f" 2>/dev/null | grep -q -e _semaphore -e __dtrace; then fail "$f has probe symbols with probes off"; fi
   done
 }
-# gdb_arg PROGRAM PROBE ARGN EXPRESSION-SUFFIX EXPECTED: reads $_probe_argN at
-# the first hit of demo:PROBE and compares what gdb prints.
+# gdb_arg PROGRAM PROBE ARGN CAST EXPECTED: runs PROGRAM cmake probes, reads
+# $_probe_argN at the first hit of hello:PROBE and compares what gdb prints.
 gdb_arg() {
   prog=$1; probe=$2; n=$3; cast=$4; expected=$5
-  out=$(gdb -q -batch -ex start -ex "break -probe-stap demo:$probe" -ex continue \
-        -ex "print ${cast}\$_probe_arg$n" "$prog" 2>&1) || true
+  out=$(gdb -q -batch -ex start -ex "break -probe-stap hello:$probe" -ex continue \
+        -ex "print ${cast}\$_probe_arg$n" --args "$prog" cmake probes 2>&1) || true
   echo "$out" | grep -q "^\$1 = $expected" ||
-    { echo "$out" >&2; fail "gdb: demo:$probe arg$n of $prog is not $expected"; }
+    { echo "$out" >&2; fail "gdb: hello:$probe arg$n of $prog is not $expected"; }
+}
+# run_hello PROGRAM yes|no: what the autotools example's make check checks.
+run_hello() {
+  out=$("$1" cmake probes) || fail "$1 exited with status $?"
+  [ "$out" = "hello, cmake
+hello, probes
+goodbye, probes" ] || fail "$1 printed '$out'"
+  out=$("$1" --probes) || fail "$1 --probes exited with status $?"
+  [ "$out" = "static probes: $2
+enabled: 0" ] || fail "$1 --probes printed '$out'"
 }
 # check_on BUILDDIR [CONFIG-SUBDIR]: the example with real probes.
 check_on() {
   d=$1${2:+/$2}
-  prog=$d/demo-prog
-  [ "$("$prog")" = "total 42" ] || fail "$prog did not print 'total 42'"
-  expect_probes "$prog" main__start main__done
-  if [ -f "$d/libdemo.so" ]; then
-    expect_probes "$d/libdemo.so" lib__call
+  prog=$d/hello
+  run_hello "$prog" yes
+  expect_probes "$prog" main__start
+  if [ -f "$d/libgreet.so" ]; then
+    expect_probes "$d/libgreet.so" greet greet__done farewell
   else
-    expect_probes "$prog" lib__call
+    expect_probes "$prog" greet greet__done farewell
   fi
-  gdb_arg "$prog" main__start 0 "" 1
-  gdb_arg "$prog" lib__call 1 "" 7
-  gdb_arg "$prog" lib__call 0 "(char *)" '0x[0-9a-f]* "step"'
-  gdb_arg "$prog" main__done 0 "" 42
+  gdb_arg "$prog" main__start 0 "" 2
+  gdb_arg "$prog" greet 0 "(char *)" '0x[0-9a-f]* "cmake"'
+  gdb_arg "$prog" greet 1 "" 1
+  gdb_arg "$prog" greet__done 0 "" 13
+  gdb_arg "$prog" farewell 0 "(char *)" '0x[0-9a-f]* "probes"'
 }
 check_off() {
   d=$1${2:+/$2}
-  [ "$("$d/demo-prog")" = "total 42" ] || fail "$d/demo-prog did not print 'total 42'"
-  expect_no_probes "$d/demo-prog" $(ls "$d"/libdemo.so 2>/dev/null || true)
+  run_hello "$d/hello" no
+  expect_no_probes "$d/hello" $(ls "$d"/libgreet.so 2>/dev/null || true)
 }
 # expect_in_log FILE PATTERN: CMake wraps its messages; lines are joined.
 expect_in_log() {
@@ -158,10 +169,10 @@ off-ninja)
   expect_in_log b.configure.log "probes off"
   build b
   check_off b
-  grep -q 'define DEMO_LIB_CALL(arg1, arg2) ' b/static_probes/demo/include/demo_probes.h ||
-    fail "the no-op header lacks DEMO_LIB_CALL(arg1, arg2)"
-  grep -q 'define DEMO_MAIN_DONE_ENABLED() (0)' b/static_probes/demo-prog/include/demo_probes.h ||
-    fail "the no-op header lacks DEMO_MAIN_DONE_ENABLED()" ;;
+  grep -q 'define HELLO_GREET(arg1, arg2) ' b/static_probes/greet/include/hello_probes.h ||
+    fail "the no-op header lacks HELLO_GREET(arg1, arg2)"
+  grep -q 'define HELLO_MAIN_START_ENABLED() (0)' b/static_probes/hello/include/hello_probes.h ||
+    fail "the no-op header lacks HELLO_MAIN_START_ENABLED()" ;;
 auto-found)
   configure b Ninja -DSTATIC_PROBES=AUTO -DDTRACE=$stap
   expect_in_log b.configure.log "probes on"
@@ -179,75 +190,79 @@ multi-config)
   check_on b Debug
   check_on b Release ;;
 static-lib)
-  # The library's objects and its stub go into libdemo.a; the program has
+  # The library's objects and its stub go into libgreet.a; the program has
   # its own stub, so the archive's is not pulled in twice.
   configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap -DBUILD_SHARED_LIBS=OFF
   build b
-  [ -f b/libdemo.a ] || fail "libdemo.a was not built"
-  ar t b/libdemo.a | grep -q demo-probes.o || fail "libdemo.a lacks the probe object"
+  [ -f b/libgreet.a ] || fail "libgreet.a was not built"
+  ar t b/libgreet.a | grep -q hello_probes.o || fail "libgreet.a lacks the probe object"
   check_on b ;;
 dtraceflags)
   # DTRACEFLAGS reaches the tool: -C runs the provider through cpp, whose
   # #define the wrapper needs to see the types.
   copy_example
-  cat > src/demo.d <<'EOD'
-#define Name const char *
-#define Value int
-provider demo {
-	probe lib__call(Name name, Value value);
-	probe main__start(int argc);
-	probe main__done(long total);
+  cat > src/hello_probes.d <<'EOD'
+#define Count int
+provider hello {
+	probe main__start(Count);
+	probe greet(const char *, Count);
+	probe greet__done(long);
+	probe farewell(const char *);
 };
 EOD
   DTRACEFLAGS=-C configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
   build b
-  grep -q 'const char \* name' b/static_probes/demo/include/demo_probes.h ||
+  grep -q 'HELLO_GREET' b/static_probes/greet/include/hello_probes.h || fail "no HELLO_GREET in the header"
+  if grep -q 'Count' b/static_probes/greet/include/hello_probes.h; then
     fail "DTRACEFLAGS=-C did not reach the tool (types not preprocessed)"
+  fi
   check_on b ;;
 cxx-only)
   # A C++-only project: detection tries the header with the C++ compiler.
   mkdir src
-  cp "$example/demo.d" src/
+  cp "$example/hello_probes.d" src/
   cat > src/main.cpp <<'EOD'
 #include <cstdio>
-#include "demo_probes.h"
-int main(int argc, char **) {
-  DEMO_MAIN_START(argc);
-  long total = 0;
-  for (int i = 1; i <= 3; i++) {
-    if (DEMO_LIB_CALL_ENABLED())
-      DEMO_LIB_CALL("step", i * 7);
-    total += i * 7;
+#include <string>
+#include "probes.hpp"
+int main(int argc, char **argv) {
+  HELLO_MAIN_START(argc - 1);
+  for (int i = 1; i < argc; i++) {
+    std::string name(argv[i]);
+    if (HELLO_GREET_ENABLED())
+      HELLO_GREET(name.c_str(), i);
+    HELLO_GREET_DONE(long(name.size()) * 10);
   }
-  DEMO_MAIN_DONE(total);
-  std::printf("total %ld\n", total);
+  HELLO_FAREWELL(argc > 1 ? argv[argc - 1] : "world");
+  std::puts("ok");
 }
 EOD
   cat > src/CMakeLists.txt <<'EOD'
 cmake_minimum_required(VERSION 3.16)
 project(cxxonly CXX)
 find_package(StaticProbes REQUIRED)
-add_executable(demo-prog main.cpp)
-static_probes_add_provider(demo-prog demo.d HEADER demo_probes.h)
+add_executable(hello main.cpp)
+static_probes_add_provider(hello hello_probes.d HEADER probes.hpp)
 EOD
   SRC=$work/src configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
   expect_in_log b.configure.log "compiles with the CXX compiler - yes"
   build b
-  expect_probes b/demo-prog main__start lib__call main__done
-  gdb_arg b/demo-prog main__done 0 "" 42
+  expect_probes b/hello main__start greet greet__done farewell
+  gdb_arg b/hello greet__done 0 "" 50
+  gdb_arg b/hello greet 0 "(char *)" '0x[0-9a-f]* "cmake"'
   SRC=$work/src configure off Ninja -DSTATIC_PROBES=OFF
   build off
-  expect_no_probes off/demo-prog ;;
+  expect_no_probes off/hello ;;
 regenerate)
   # Editing the provider regenerates the header before anything compiles.
   copy_example
   configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
   configure off Ninja -DSTATIC_PROBES=OFF
   build b; build off
-  sed -i 's/probe main__done(long total);/probe main__done(long total);\n\tprobe main__extra(int, int);/' src/demo.d
+  sed -i 's/probe farewell(const char \*);/probe farewell(const char *);\n\tprobe main__extra(int, int);/' src/hello_probes.d
   build b; build off
-  grep -q DEMO_MAIN_EXTRA b/static_probes/demo-prog/include/demo_probes.h || fail "ON: header not regenerated"
-  grep -q 'DEMO_MAIN_EXTRA(arg1, arg2)' off/static_probes/demo-prog/include/demo_probes.h || fail "OFF: header not regenerated" ;;
+  grep -q HELLO_MAIN_EXTRA b/static_probes/hello/include/hello_probes.h || fail "ON: header not regenerated"
+  grep -q 'HELLO_MAIN_EXTRA(arg1, arg2)' off/static_probes/hello/include/hello_probes.h || fail "OFF: header not regenerated" ;;
 objects-ninja)
   # The Solaris/illumos flow: -G runs over the objects at link time.
   configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$standin
@@ -255,40 +270,41 @@ objects-ninja)
   expect_in_log b.configure.log "over the objects links - yes"
   export STANDIN_DTRACE_LOG=$work/calls.log DTRACE_STANDIN_LOG=$work/calls.log
   build b
-  [ "$(b/demo-prog)" = "total 42" ] || fail "demo-prog did not print 'total 42'"
-  g_calls | grep "$example/demo.d" | grep -q "demo.dir/.*libdemo.c.o" || { cat calls.log >&2; fail "-G did not run over libdemo.c.o"; }
-  g_calls | grep "$example/demo.d" | grep -q "demo-prog.dir/.*main.c.o" || { cat calls.log >&2; fail "-G did not run over main.c.o"; }
-  for f in b/demo-prog b/libdemo.so; do
+  run_hello b/hello yes
+  g_calls | grep "$example/hello_probes.d" | grep "greet.dir/.*greet.c.o" | grep -q "greet.dir/.*farewell.c.o" ||
+    { cat calls.log >&2; fail "-G did not run over greet.c.o and farewell.c.o"; }
+  g_calls | grep "$example/hello_probes.d" | grep -q "hello.dir/.*hello.c.o" || { cat calls.log >&2; fail "-G did not run over hello.c.o"; }
+  for f in b/hello b/libgreet.so; do
     readelf -S "$f" | grep -q SUNW_dof || fail "$f lacks the .SUNW_dof section of the -G object"
     # Every probe call site was rewritten: no call reaches a __dtrace symbol.
     if objdump -d "$f" | grep -q 'call.*__dtrace'; then fail "$f still calls __dtrace_* (objects not rewritten)"; fi
   done
   # Relinking without recompiling: the objects were rewritten in place;
   # the pristine copies are restored so -G finds its probe sites again.
-  rm -f b/demo-prog b/libdemo.so*
+  rm -f b/hello b/libgreet.so*
   : > calls.log
   build b
   if grep -q "Building C object" b.build.log; then fail "relinking recompiled objects"; fi
   [ "$(g_calls | wc -l)" = 2 ] || { cat calls.log >&2; fail "-G did not run again for both targets"; }
-  [ "$(b/demo-prog)" = "total 42" ] || fail "relinked demo-prog did not print 'total 42'"
+  run_hello b/hello yes
   build b
   expect_in_log b.build.log "no work to do" ;;
 objects-make-static)
   configure b "Unix Makefiles" -DSTATIC_PROBES=ON -DDTRACE=$standin -DBUILD_SHARED_LIBS=OFF
   export STANDIN_DTRACE_LOG=$work/calls.log DTRACE_STANDIN_LOG=$work/calls.log
   build b -j2
-  [ "$(b/demo-prog)" = "total 42" ] || fail "demo-prog did not print 'total 42'"
-  ar t b/libdemo.a | grep -q demo-probes.o || fail "libdemo.a lacks the -G object"
-  g_calls | grep -q "libdemo.c.o" || { cat calls.log >&2; fail "-G did not run over the library's objects"; }
+  run_hello b/hello yes
+  ar t b/libgreet.a | grep -q hello_probes.o || fail "libgreet.a lacks the -G object"
+  g_calls | grep -q "greet.c.o" || { cat calls.log >&2; fail "-G did not run over the library's objects"; }
   if g_calls | grep -q '\.a\b'; then fail "-G was given an archive"; fi
-  readelf -S b/demo-prog | grep -q SUNW_dof || fail "demo-prog lacks the .SUNW_dof section" ;;
+  readelf -S b/hello | grep -q SUNW_dof || fail "hello lacks the .SUNW_dof section" ;;
 objects-multi-config)
   configure b "Ninja Multi-Config" -DSTATIC_PROBES=ON -DDTRACE=$standin
   build b --config Debug
   build b --config Release
   for c in Debug Release; do
-    [ "$(b/$c/demo-prog)" = "total 42" ] || fail "$c/demo-prog did not print 'total 42'"
-    readelf -S b/$c/demo-prog | grep -q SUNW_dof || fail "$c/demo-prog lacks the -G object"
+    run_hello b/$c/hello yes
+    readelf -S b/$c/hello | grep -q SUNW_dof || fail "$c/hello lacks the -G object"
   done ;;
 install-config)
   # Install the package; a consumer finds it with find_package(... CONFIG).
@@ -297,12 +313,12 @@ install-config)
   for f in StaticProbesConfig.cmake StaticProbesConfigVersion.cmake FindStaticProbes.cmake; do
     [ -f "prefix/share/cmake/StaticProbes/$f" ] || fail "$f was not installed"
   done
-  configure on Ninja -DDEMO_USE_INSTALLED_STATIC_PROBES=ON -DCMAKE_MODULE_PATH= \
+  configure on Ninja -DHELLO_USE_INSTALLED_STATIC_PROBES=ON -DCMAKE_MODULE_PATH= \
     -DCMAKE_PREFIX_PATH="$work/prefix" -DSTATIC_PROBES=ON -DDTRACE=$stap
   expect_in_log on/CMakeCache.txt "StaticProbes_DIR:PATH=$work/prefix/share/cmake/StaticProbes"
   build on
   check_on on
-  configure off Ninja -DDEMO_USE_INSTALLED_STATIC_PROBES=ON -DCMAKE_MODULE_PATH= \
+  configure off Ninja -DHELLO_USE_INSTALLED_STATIC_PROBES=ON -DCMAKE_MODULE_PATH= \
     -DCMAKE_PREFIX_PATH="$work/prefix"
   build off
   check_off off
@@ -376,17 +392,17 @@ bad-provider-on)
   pb_ready
   copy_example
   configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$pb
-  sed -i 's/probe main__start(int argc);/probe main__start(int argc)/' src/demo.d
+  sed -i 's/probe main__start(int);/probe main__start(int)/' src/hello_probes.d
   if cmake --build b >b.build.log 2>&1; then fail "the build accepted a broken provider file"; fi
-  expect_in_log b.build.log "demo.d:[0-9]*:[0-9]*: error"
-  [ ! -f b/static_probes/demo/include/demo_probes.h ] || fail "a header was left behind" ;;
+  expect_in_log b.build.log "hello_probes.d:[0-9]*:[0-9]*: error"
+  [ ! -f b/static_probes/greet/include/hello_probes.h ] || fail "a header was left behind" ;;
 bad-provider-off)
   copy_example
   configure b Ninja -DSTATIC_PROBES=OFF
-  sed -i 's/probe main__start(int argc);/probe main__start(int argc)/' src/demo.d
+  sed -i 's/probe main__start(int);/probe main__start(int)/' src/hello_probes.d
   if cmake --build b >b.build.log 2>&1; then fail "the build accepted a broken provider file"; fi
-  expect_in_log b.build.log "$work/src/demo.d:9:2: error: expected ';' after probe 'main__start', found 'probe'"
-  [ ! -f b/static_probes/demo/include/demo_probes.h ] || fail "a header was left behind" ;;
+  expect_in_log b.build.log "$work/src/hello_probes.d:7:2: error: expected ';' after probe 'main__start', found 'probe'"
+  [ ! -f b/static_probes/greet/include/hello_probes.h ] || fail "a header was left behind" ;;
 parser-errors)
   # Each broken provider file stops with FILE:LINE:COL and writes nothing.
   check_error() {
@@ -441,6 +457,16 @@ disabled-corpus)
       { cat "$n.c" "$n.cc.log" >&2; fail "$d: the no-op header does not fit the expected probes"; }
     ./"$n" || fail "$d: an _ENABLED() macro is not 0"
   done ;;
+same-as-autotools)
+  # The example is the autotools example's program and library: its sources
+  # are copies and must stay identical (once that example is on this tree).
+  if [ ! -d "$top/examples/autotools" ]; then
+    echo "examples/autotools is not on this tree: nothing to compare"
+  else
+    for f in hello_probes.d greet.c greet.h hello.c farewell.c; do
+      cmp "$example/$f" "$top/examples/autotools/$f" || fail "examples/cmake/$f differs from examples/autotools/$f"
+    done
+  fi ;;
 *)
   fail "unknown case" ;;
 esac
