@@ -443,17 +443,16 @@ endfunction()
 # Script mode: the build runs this file with cmake -P for its steps.
 # ---------------------------------------------------------------------------
 
-# Runs the tool; on failure removes the partial output and stops with the
-# tool's own messages.
+# Runs the tool, its messages passed through untouched; on failure removes
+# the partial output and stops.
 function(_static_probes_run_tool output)
   set(tmp "${output}.tmp")
   file(REMOVE "${tmp}")
-  execute_process(COMMAND ${ARGN} -o "${tmp}"
-    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  execute_process(COMMAND ${ARGN} -o "${tmp}" RESULT_VARIABLE rc)
   if(NOT rc STREQUAL "0" OR NOT EXISTS "${tmp}")
     file(REMOVE "${tmp}")
     string(REPLACE ";" " " cmd "${ARGN}")
-    message(FATAL_ERROR "StaticProbes: `${cmd}` failed (${rc}):\n${out}${err}")
+    message(FATAL_ERROR "StaticProbes: `${cmd}` failed (${rc})")
   endif()
   file(RENAME "${tmp}" "${output}")
 endfunction()
@@ -497,8 +496,7 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED StaticProbes_SCRIPT_ACTION)
     set(tmp "${_sp_output}.tmp")
     file(REMOVE "${tmp}")
     execute_process(COMMAND ${_sp_command} -G -s "${_sp_provider}" -o "${tmp}" ${objects}
-      WORKING_DIRECTORY "${out_dir}"
-      RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+      WORKING_DIRECTORY "${out_dir}" RESULT_VARIABLE rc)
     if(NOT rc STREQUAL "0" OR NOT EXISTS "${tmp}")
       foreach(obj IN LISTS objects)
         execute_process(COMMAND "${CMAKE_COMMAND}" -E copy "${obj}.sdt-orig" "${obj}")
@@ -506,7 +504,7 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED StaticProbes_SCRIPT_ACTION)
       endforeach()
       file(REMOVE "${tmp}")
       string(REPLACE ";" " " cmd "${_sp_command} -G -s ${_sp_provider} -o ${tmp} ${objects}")
-      message(FATAL_ERROR "StaticProbes: `${cmd}` failed (${rc}):\n${out}${err}")
+      message(FATAL_ERROR "StaticProbes: `${cmd}` failed (${rc})")
     endif()
     foreach(obj IN LISTS objects)
       execute_process(COMMAND touch -r "${obj}.sdt-orig" "${obj}")
