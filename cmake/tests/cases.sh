@@ -306,6 +306,22 @@ objects-multi-config)
     run_hello b/$c/hello yes
     readelf -S b/$c/hello | grep -q SUNW_dof || fail "$c/hello lacks the -G object"
   done ;;
+objects-32bit)
+  # 32-bit objects: the stand-in, like illumos, refuses them without -32;
+  # detection finds the flag and the build passes it to -G.
+  need i686-linux-gnu-gcc; need qemu-i386
+  export DTRACE_STANDIN_LOG=$work/calls.log
+  configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$standin -DCMAKE_C_COMPILER=i686-linux-gnu-gcc
+  expect_in_log b.configure.log "over the objects links - yes (flags: -32;"
+  : > calls.log
+  build b
+  g_calls | grep -q '"-32"' || { cat calls.log >&2; fail "-G was not given -32"; }
+  file b/hello | grep -q "ELF 32-bit" || fail "hello is not a 32-bit program"
+  readelf -S b/hello | grep -q SUNW_dof || fail "hello lacks the -G object"
+  out=$(qemu-i386 -L /usr/i686-linux-gnu b/hello cmake probes) || fail "hello failed under qemu-i386"
+  [ "$out" = "hello, cmake
+hello, probes
+goodbye, probes" ] || fail "hello printed '$out' under qemu-i386" ;;
 install-config)
   # Install the package; a consumer finds it with find_package(... CONFIG).
   cmake -S "$module_dir" -B pkg -DCMAKE_INSTALL_PREFIX="$work/prefix" >pkg.log 2>&1 || { cat pkg.log >&2; fail "configuring the package failed"; }
