@@ -129,6 +129,16 @@ pub(crate) fn lex(path: &Arc<Path>, text: &str) -> Result<Lexed, LexError> {
     Ok(Lexed { tokens: lexer.tokens, directives: lexer.directives, line_map: lexer.line_map })
 }
 
+/// Control characters that mark a file as binary junk: all but tab, line
+/// feed, carriage return, vertical tab and form feed.
+pub(crate) fn is_forbidden_control(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0b' | '\x0c')) || c == '\x7f'
+}
+
+pub(crate) fn control_message(b: u8) -> String {
+    format!("binary data: control character 0x{b:02x} is not allowed in a provider file")
+}
+
 fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
@@ -224,13 +234,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn check_control(&self, pos: usize, b: u8) -> Result<(), LexError> {
-        if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') || b == 0x7f {
-            return Err(self.error_at(
-                pos,
-                format!(
-                    "binary data: control character 0x{b:02x} is not allowed in a provider file"
-                ),
-            ));
+        if is_forbidden_control(b as char) {
+            return Err(self.error_at(pos, control_message(b)));
         }
         Ok(())
     }

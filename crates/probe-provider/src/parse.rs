@@ -72,8 +72,7 @@ pub fn parse_file_with(
             let bytes = std::fs::read(path)
                 .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
             let text = decode(path, &bytes)?;
-            lex::lex(&Arc::from(path), strip_bom(&text))
-                .map_err(|e| Error::Syntax(vec![with_source_line(e.diagnostic, &text)]))?;
+            check_binary(path, strip_bom(&text))?;
             let output = preprocessor.run(path)?;
             parse_text(path, &output, true)
         }
@@ -131,12 +130,21 @@ fn physical_lines(text: &str) -> Vec<&str> {
     lines
 }
 
-fn with_source_line(mut d: Diagnostic, text: &str) -> Diagnostic {
-    let text = strip_bom(text);
-    if d.source_line.is_none() {
-        d.source_line = physical_lines(text).get(d.span.line as usize - 1).map(|s| s.to_string());
+/// Rejects control characters the way the lexer does, without lexing: text
+/// the preprocessor will drop (`#if 0` blocks) may hold anything else.
+fn check_binary(path: &Path, text: &str) -> Result<(), Error> {
+    for (index, line) in physical_lines(text).into_iter().enumerate() {
+        if let Some((column, c)) = line.chars().enumerate().find(|(_, c)| lex::is_forbidden_control(*c)) {
+            let diagnostic = Diagnostic {
+                severity: Severity::Error,
+                span: Span { file: Arc::from(path), line: index as u32 + 1, column: column as u32 + 1 },
+                message: lex::control_message(c as u8),
+                source_line: Some(line.to_string()),
+            };
+            return Err(Error::Syntax(vec![diagnostic]));
+        }
     }
-    d
+    Ok(())
 }
 
 fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFile, Error> {
@@ -167,6 +175,7 @@ fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFil
     }
     let result = parser.file();
     let mut warnings = std::mem::take(&mut parser.warnings);
+    warnings.sort_by_key(|(_, phys)| *phys);
     for (w, phys) in warnings.iter_mut() {
         sources.fill(w, *phys);
     }

@@ -173,3 +173,15 @@ fn columns_after_a_macro_expansion_point_into_the_original_line() {
     assert!(shown.contains("p.d:3:28: error: expected `,` or `)`"), "{shown}");
     assert!(shown.ends_with("\n   probe b(LONG_TYPE_NAME x y);\n                            ^"), "{shown}");
 }
+
+#[test]
+fn anything_in_skipped_conditional_blocks() {
+    let dir = scratch("skipped_blocks");
+    std::fs::write(
+        dir.join("p.d"),
+        "#if 0\nthis isn't a provider file: don't lex it\n\"unterminated\n#endif\nprovider p { probe x(); };\n",
+    )
+    .unwrap();
+    let file = parse_file_with(dir.join("p.d"), Some(&Preprocessor::new())).unwrap();
+    assert_eq!(file.providers[0].probes[0].span.line, 5);
+}
