@@ -18,9 +18,23 @@ fn main() {
                         let args: Vec<String> = probe
                             .args
                             .iter()
-                            .map(|a| format!("{} [{:?}]{}", a.ty.normalized, a.ty.class, a.name.as_ref().map(|n| format!(" {n}")).unwrap_or_default()))
+                            .map(|a| {
+                                format!(
+                                    "{} [{:?}]{}",
+                                    a.ty.normalized,
+                                    a.ty.class,
+                                    a.name.as_ref().map(|n| format!(" {n}")).unwrap_or_default()
+                                )
+                            })
                             .collect();
-                        println!("{}:{}({}) at {}:{}", p.name, probe.name, args.join(", "), probe.span.file.display(), probe.span.line);
+                        println!(
+                            "{}:{}({}) at {}:{}",
+                            p.name,
+                            probe.name,
+                            args.join(", "),
+                            probe.span.file.display(),
+                            probe.span.line
+                        );
                     }
                 }
             }

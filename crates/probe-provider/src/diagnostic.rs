@@ -26,7 +26,10 @@ pub struct Diagnostic {
 #[derive(Debug)]
 pub enum Error {
     /// The file could not be read.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The file is not a valid provider file; at least one diagnostic.
     Syntax(Vec<Diagnostic>),
     /// The C preprocessor could not be run or failed.

@@ -126,7 +126,11 @@ pub(crate) fn lex(path: &Arc<Path>, text: &str) -> Result<Lexed, LexError> {
         space_before: true,
         phys_line: lexer.phys_line,
     });
-    Ok(Lexed { tokens: lexer.tokens, directives: lexer.directives, line_map: lexer.line_map })
+    Ok(Lexed {
+        tokens: lexer.tokens,
+        directives: lexer.directives,
+        line_map: lexer.line_map,
+    })
 }
 
 /// Control characters that mark a file as binary junk: all but tab, line
@@ -161,13 +165,20 @@ impl<'a> Lexer<'a> {
             _ => (self.line_start.min(pos), 1),
         };
         let column = column
-            + self.text.get(from..pos).map_or(0, |s| s.chars().count() as u32);
+            + self
+                .text
+                .get(from..pos)
+                .map_or(0, |s| s.chars().count() as u32);
         self.column_cache.set((pos, column));
         column
     }
 
     fn span_at(&self, pos: usize) -> Span {
-        Span { file: self.file.clone(), line: self.line, column: self.column_at(pos) }
+        Span {
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column_at(pos),
+        }
     }
 
     fn error_at(&self, pos: usize, message: impl Into<String>) -> LexError {
@@ -199,7 +210,8 @@ impl<'a> Lexer<'a> {
             }
             None => self.line = self.line.saturating_add(1),
         }
-        self.line_map.push((self.file.clone(), self.line, self.from_marker));
+        self.line_map
+            .push((self.file.clone(), self.line, self.from_marker));
         self.at_line_start = true;
         self.space_before = true;
     }
@@ -331,9 +343,16 @@ impl<'a> Lexer<'a> {
         } else if first.is_empty() || first == "pragma" || first == "ident" {
             // A null directive, a pragma for someone else, or `#ident`: nothing to do.
         } else {
-            let name: String = first.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let name: String = first
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
             self.directives.push(Directive {
-                name: if name.is_empty() { first.to_string() } else { name },
+                name: if name.is_empty() {
+                    first.to_string()
+                } else {
+                    name
+                },
                 span,
                 phys_line,
             });
@@ -351,7 +370,10 @@ impl<'a> Lexer<'a> {
             }
             TokenKind::Ident
         } else if b.is_ascii_digit() {
-            while self.peek(0).is_some_and(|c| is_ident_continue(c) || c == b'.') {
+            while self
+                .peek(0)
+                .is_some_and(|c| is_ident_continue(c) || c == b'.')
+            {
                 self.pos += 1;
             }
             TokenKind::Number
@@ -434,8 +456,13 @@ fn strip_comments(text: &str) -> String {
 /// `# 12 "file" 1 3`, `#line 12 "file"` or `#line 12`: the line number the
 /// next line has, and the file it belongs to when named.
 fn parse_line_marker(body: &str) -> Option<(u32, Option<String>)> {
-    let rest = body.strip_prefix("line").map(str::trim_start).unwrap_or(body);
-    let digits_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let rest = body
+        .strip_prefix("line")
+        .map(str::trim_start)
+        .unwrap_or(body);
+    let digits_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     if digits_end == 0 {
         return None;
     }
@@ -466,16 +493,28 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<String> {
         let path: Arc<Path> = Arc::from(Path::new("t.d"));
-        lex(&path, text).ok().unwrap().tokens.into_iter().map(|t| t.text).collect()
+        lex(&path, text)
+            .ok()
+            .unwrap()
+            .tokens
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     #[test]
     fn comments_and_markers() {
         assert_eq!(kinds("a /* x */ b // c\n d"), ["a", "b", "d", ""]);
-        assert_eq!(parse_line_marker("12 \"f.d\" 1 3"), Some((12, Some("f.d".into()))));
+        assert_eq!(
+            parse_line_marker("12 \"f.d\" 1 3"),
+            Some((12, Some("f.d".into())))
+        );
         assert_eq!(parse_line_marker("line 7"), Some((7, None)));
         assert_eq!(parse_line_marker("define X"), None);
-        assert_eq!(strip_comments("pragma D option /* x */ y // z"), "pragma D option   y ");
+        assert_eq!(
+            strip_comments("pragma D option /* x */ y // z"),
+            "pragma D option   y "
+        );
     }
 
     #[test]

@@ -80,7 +80,11 @@ impl Probe {
 impl Provider {
     /// The public C macro for a probe: `PYTHON_FUNCTION_ENTRY`.
     pub fn macro_name(&self, probe: &Probe) -> String {
-        format!("{}_{}", self.name.to_ascii_uppercase(), probe.macro_suffix())
+        format!(
+            "{}_{}",
+            self.name.to_ascii_uppercase(),
+            probe.macro_suffix()
+        )
     }
 
     /// The semaphore symbol, as SystemTap names it: `python_function__entry_semaphore`.

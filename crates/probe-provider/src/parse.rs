@@ -62,15 +62,19 @@ pub fn parse_file_with(
     let path = path.as_ref();
     match preprocessor {
         None => {
-            let bytes = std::fs::read(path)
-                .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+            let bytes = std::fs::read(path).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
             parse_bytes(path, &bytes)
         }
         Some(preprocessor) => {
             // Check the input ourselves first: the preprocessor would pass
             // binary junk through or fail with a less helpful message.
-            let bytes = std::fs::read(path)
-                .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+            let bytes = std::fs::read(path).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
             let text = decode(path, &bytes)?;
             check_binary(path, strip_bom(&text))?;
             let output = preprocessor.run(path)?;
@@ -89,7 +93,11 @@ fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<Cow<'a, str>, Error> {
             let column = good[line_start..].chars().count() as u32 + 1;
             let diagnostic = Diagnostic {
                 severity: Severity::Error,
-                span: Span { file: Arc::from(path), line, column },
+                span: Span {
+                    file: Arc::from(path),
+                    line,
+                    column,
+                },
                 message: format!(
                     "binary data: byte 0x{:02x} is not valid UTF-8 text",
                     bytes[e.valid_up_to()]
@@ -120,7 +128,11 @@ fn physical_lines(text: &str) -> Vec<&str> {
             }
             b'\r' => {
                 lines.push(&text[start..i]);
-                i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
                 start = i;
             }
             _ => i += 1,
@@ -134,10 +146,18 @@ fn physical_lines(text: &str) -> Vec<&str> {
 /// the preprocessor will drop (`#if 0` blocks) may hold anything else.
 fn check_binary(path: &Path, text: &str) -> Result<(), Error> {
     for (index, line) in physical_lines(text).into_iter().enumerate() {
-        if let Some((column, c)) = line.chars().enumerate().find(|(_, c)| lex::is_forbidden_control(*c)) {
+        if let Some((column, c)) = line
+            .chars()
+            .enumerate()
+            .find(|(_, c)| lex::is_forbidden_control(*c))
+        {
             let diagnostic = Diagnostic {
                 severity: Severity::Error,
-                span: Span { file: Arc::from(path), line: index as u32 + 1, column: column as u32 + 1 },
+                span: Span {
+                    file: Arc::from(path),
+                    line: index as u32 + 1,
+                    column: column as u32 + 1,
+                },
                 message: lex::control_message(c as u8),
                 source_line: Some(line.to_string()),
             };
@@ -159,7 +179,11 @@ fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFil
             return Err(Error::Syntax(vec![d]));
         }
     };
-    let sources = SourceLines { lines, line_map: &lexed.line_map, files: Default::default() };
+    let sources = SourceLines {
+        lines,
+        line_map: &lexed.line_map,
+        files: Default::default(),
+    };
     let mut parser = Parser {
         tokens: &lexed.tokens,
         pos: 0,
@@ -197,7 +221,11 @@ fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFil
 fn directive_warnings(lexed: &Lexed, warnings: &mut Vec<(Diagnostic, usize)>) {
     if let Some(first) = lexed.directives.first() {
         let count = lexed.directives.len();
-        let others = if count > 1 { format!(" (and {} more directives)", count - 1) } else { String::new() };
+        let others = if count > 1 {
+            format!(" (and {} more directives)", count - 1)
+        } else {
+            String::new()
+        };
         warnings.push((
             Diagnostic {
                 severity: Severity::Warning,
@@ -228,13 +256,18 @@ impl SourceLines<'_> {
     fn fill(&mut self, d: &mut Diagnostic, phys: usize) {
         d.source_line = self.line(phys, &d.span);
         let from_marker = self.line_map.get(phys).is_some_and(|m| m.2);
-        let (Some(original), Some(parsed)) = (&d.source_line, self.lines.get(phys)) else { return };
+        let (Some(original), Some(parsed)) = (&d.source_line, self.lines.get(phys)) else {
+            return;
+        };
         if !from_marker || original == parsed {
             return;
         }
         // The rest of the line from the column on is usually unchanged: find
         // it at the end of the original line.
-        let rest: String = parsed.chars().skip((d.span.column as usize).saturating_sub(1)).collect();
+        let rest: String = parsed
+            .chars()
+            .skip((d.span.column as usize).saturating_sub(1))
+            .collect();
         let rest = rest.trim_end();
         let original_trimmed = original.trim_end();
         if !rest.is_empty() && original_trimmed.ends_with(rest) {
@@ -248,11 +281,19 @@ impl SourceLines<'_> {
         if !from_marker {
             return self.lines.get(phys).map(|s| s.to_string());
         }
-        let lines = self.files.entry(span.file.to_path_buf()).or_insert_with(|| {
-            let bytes = std::fs::read(&span.file).ok()?;
-            let text = String::from_utf8_lossy(&bytes);
-            Some(physical_lines(strip_bom(&text)).into_iter().map(str::to_string).collect())
-        });
+        let lines = self
+            .files
+            .entry(span.file.to_path_buf())
+            .or_insert_with(|| {
+                let bytes = std::fs::read(&span.file).ok()?;
+                let text = String::from_utf8_lossy(&bytes);
+                Some(
+                    physical_lines(strip_bom(&text))
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                )
+            });
         match lines {
             Some(lines) => lines.get((span.line as usize).wrapping_sub(1)).cloned(),
             // The original is gone (or was `<stdin>`): show what was parsed.
@@ -278,13 +319,61 @@ struct Parser<'t> {
 /// (through C23). D's own keywords (`string`, `self`, `this`, ...) are
 /// allowed as names: real files use them (Ruby's `const char *string`).
 const RESERVED: &[&str] = &[
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool",
-    "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local", "bool",
-    "true", "false", "nullptr", "alignas", "alignof", "constexpr", "static_assert",
-    "thread_local", "typeof", "typeof_unqual",
+    "auto",
+    "break",
+    "case",
+    "char",
+    "const",
+    "continue",
+    "default",
+    "do",
+    "double",
+    "else",
+    "enum",
+    "extern",
+    "float",
+    "for",
+    "goto",
+    "if",
+    "inline",
+    "int",
+    "long",
+    "register",
+    "restrict",
+    "return",
+    "short",
+    "signed",
+    "sizeof",
+    "static",
+    "struct",
+    "switch",
+    "typedef",
+    "union",
+    "unsigned",
+    "void",
+    "volatile",
+    "while",
+    "_Alignas",
+    "_Alignof",
+    "_Atomic",
+    "_Bool",
+    "_Complex",
+    "_Generic",
+    "_Imaginary",
+    "_Noreturn",
+    "_Static_assert",
+    "_Thread_local",
+    "bool",
+    "true",
+    "false",
+    "nullptr",
+    "alignas",
+    "alignof",
+    "constexpr",
+    "static_assert",
+    "thread_local",
+    "typeof",
+    "typeof_unqual",
 ];
 
 fn is_reserved(word: &str) -> bool {
@@ -348,9 +437,18 @@ impl<'t> Parser<'t> {
         if self.pos == 0 {
             return self.error_at(self.peek(), message);
         }
-        let span = Span { file: prev.span.file.clone(), line: prev.end_line, column: prev.end_column };
+        let span = Span {
+            file: prev.span.file.clone(),
+            line: prev.end_line,
+            column: prev.end_column,
+        };
         (
-            Diagnostic { severity: Severity::Error, span, message: message.into(), source_line: None },
+            Diagnostic {
+                severity: Severity::Error,
+                span,
+                message: message.into(),
+                source_line: None,
+            },
             prev.phys_line,
         )
     }
@@ -374,12 +472,10 @@ impl<'t> Parser<'t> {
                 TokenKind::Eof => return Ok(()),
                 TokenKind::Pragma => self.pragma(),
                 TokenKind::Ident if tok.text == "provider" => self.provider()?,
-                TokenKind::Ident if tok.text == "probe" => {
-                    return Err(self.error_at(
-                        tok,
-                        "probe declaration outside a provider: put it inside `provider NAME { ... };`",
-                    ))
-                }
+                TokenKind::Ident if tok.text == "probe" => return Err(self.error_at(
+                    tok,
+                    "probe declaration outside a provider: put it inside `provider NAME { ... };`",
+                )),
                 TokenKind::Ident
                     if matches!(tok.text.as_str(), "typedef" | "struct" | "union" | "enum") =>
                 {
@@ -389,7 +485,10 @@ impl<'t> Parser<'t> {
                     self.bump();
                 }
                 TokenKind::Punct if matches!(tok.text.as_str(), "}" | ")" | "]") => {
-                    return Err(self.error_at(tok, format!("unbalanced brackets: unmatched `{}`", tok.text)))
+                    return Err(self.error_at(
+                        tok,
+                        format!("unbalanced brackets: unmatched `{}`", tok.text),
+                    ))
                 }
                 _ => self.skip_clause()?,
             }
@@ -398,7 +497,10 @@ impl<'t> Parser<'t> {
 
     fn pragma(&mut self) {
         let tok = self.bump();
-        self.pragmas.push(Pragma { text: tok.text.clone(), span: tok.span.clone() });
+        self.pragmas.push(Pragma {
+            text: tok.text.clone(),
+            span: tok.span.clone(),
+        });
     }
 
     /// Skips tokens up to and including the `;` that ends a declaration,
@@ -437,7 +539,8 @@ impl<'t> Parser<'t> {
         let name = &self.tokens[(at + 1).min(self.tokens.len() - 1)];
         let open = &self.tokens[(at + 2).min(self.tokens.len() - 1)];
         name.kind == TokenKind::Ident
-            && ((word.is_ident("probe") && open.is("(")) || (word.is_ident("provider") && open.is("{")))
+            && ((word.is_ident("probe") && open.is("("))
+                || (word.is_ident("provider") && open.is("{")))
     }
 
     /// Skips one token, or a whole bracketed group when it opens one.
@@ -507,7 +610,10 @@ impl<'t> Parser<'t> {
                 }
                 Ok(())
             }
-            "}" | ")" | "]" => Err(self.error_at(tok, format!("unbalanced brackets: unmatched `{}`", tok.text))),
+            "}" | ")" | "]" => Err(self.error_at(
+                tok,
+                format!("unbalanced brackets: unmatched `{}`", tok.text),
+            )),
             _ => Ok(()),
         }
     }
@@ -536,11 +642,16 @@ impl<'t> Parser<'t> {
                     ))
                 }
                 TokenKind::Stray => {
-                    return Err(self.error_at(tok, format!("unexpected character {}", describe(tok))))
+                    return Err(
+                        self.error_at(tok, format!("unexpected character {}", describe(tok)))
+                    )
                 }
                 TokenKind::Punct if tok.text == ";" => {
                     self.bump();
-                    self.warn_at(start, "skipped a D declaration outside any provider (it declares no probes)");
+                    self.warn_at(
+                        start,
+                        "skipped a D declaration outside any provider (it declares no probes)",
+                    );
                     return Ok(());
                 }
                 TokenKind::Punct if tok.text == "{" => {
@@ -585,18 +696,26 @@ impl<'t> Parser<'t> {
     fn expected(&self, punct: &str, context: &str) -> Failure {
         let found = self.peek();
         if punct == ";" && (found.is(")") || found.is("]")) {
-            return self.error_at(found, format!("unbalanced brackets: unmatched `{}`", found.text));
+            return self.error_at(
+                found,
+                format!("unbalanced brackets: unmatched `{}`", found.text),
+            );
         }
         if punct == ";" || found.kind == TokenKind::Eof {
             // A missing terminator is easiest to see right after what precedes it.
-            let mut failure =
-                self.error_after_previous(format!("missing `{punct}` {context}"));
+            let mut failure = self.error_after_previous(format!("missing `{punct}` {context}"));
             if found.kind != TokenKind::Eof {
-                failure.0.message.push_str(&format!(" (found {})", describe(found)));
+                failure
+                    .0
+                    .message
+                    .push_str(&format!(" (found {})", describe(found)));
             }
             return failure;
         }
-        self.error_at(found, format!("expected `{punct}` {context}, found {}", describe(found)))
+        self.error_at(
+            found,
+            format!("expected `{punct}` {context}, found {}", describe(found)),
+        )
     }
 
     /// An identifier naming a provider, probe or parameter.
@@ -634,13 +753,22 @@ impl<'t> Parser<'t> {
             )),
             TokenKind::Number => Err(self.error_at(
                 tok,
-                format!("invalid {what} name `{}`: names must start with a letter or `_`", tok.text),
+                format!(
+                    "invalid {what} name `{}`: names must start with a letter or `_`",
+                    tok.text
+                ),
             )),
             TokenKind::Stray => Err(self.error_at(
                 tok,
-                format!("invalid {what} name: unexpected character {}", describe(tok)),
+                format!(
+                    "invalid {what} name: unexpected character {}",
+                    describe(tok)
+                ),
             )),
-            _ => Err(self.error_at(tok, format!("expected a {what} name, found {}", describe(tok)))),
+            _ => Err(self.error_at(
+                tok,
+                format!("expected a {what} name, found {}", describe(tok)),
+            )),
         }
     }
 
@@ -649,13 +777,17 @@ impl<'t> Parser<'t> {
         let name_tok = self.name("provider")?;
         let earlier = self.provider_lines.get(&name_tok.text).copied();
         if earlier.is_none() {
-            self.provider_lines.insert(name_tok.text.clone(), name_tok.span.line);
+            self.provider_lines
+                .insert(name_tok.text.clone(), name_tok.span.line);
             self.name_warnings(name_tok);
         }
         self.probe_lines.clear();
         let open = self.expect_punct("{", &format!("after `provider {}`", name_tok.text))?;
-        let mut provider =
-            Provider { name: name_tok.text.clone(), span: name_tok.span.clone(), probes: Vec::new() };
+        let mut provider = Provider {
+            name: name_tok.text.clone(),
+            span: name_tok.span.clone(),
+            probes: Vec::new(),
+        };
         loop {
             let tok = self.peek();
             match tok.kind {
@@ -671,7 +803,9 @@ impl<'t> Parser<'t> {
                     let probe = self.probe(&provider)?;
                     provider.probes.push(probe);
                 }
-                TokenKind::Eof | TokenKind::Ident if tok.kind == TokenKind::Eof || tok.text == "provider" => {
+                TokenKind::Eof | TokenKind::Ident
+                    if tok.kind == TokenKind::Eof || tok.text == "provider" =>
+                {
                     let mut failure = self.error_after_previous(format!(
                         "missing `}}` to close provider `{}` (opened at line {}, column {})",
                         provider.name, open.span.line, open.span.column
@@ -693,7 +827,10 @@ impl<'t> Parser<'t> {
                 }
             }
         }
-        self.expect_punct(";", &format!("after the `}}` of provider `{}`", provider.name))?;
+        self.expect_punct(
+            ";",
+            &format!("after the `}}` of provider `{}`", provider.name),
+        )?;
         match earlier {
             None => self.providers.push(provider),
             Some(first_line) => self.redeclared(provider, first_line, name_tok)?,
@@ -704,7 +841,12 @@ impl<'t> Parser<'t> {
     /// DTrace accepts a provider declared again when the new declaration
     /// repeats probes of the first one with the same argument types; it
     /// adds nothing. Anything else is an interface mismatch.
-    fn redeclared(&mut self, again: Provider, first_line: u32, name_tok: &Token) -> Result<(), Failure> {
+    fn redeclared(
+        &mut self,
+        again: Provider,
+        first_line: u32,
+        name_tok: &Token,
+    ) -> Result<(), Failure> {
         let Some(first) = self.providers.iter().find(|p| p.name == again.name) else {
             return Ok(());
         };
@@ -725,7 +867,11 @@ impl<'t> Parser<'t> {
                 Some(_) => None,
             };
             if let Some(problem) = problem {
-                let tok = self.tokens.iter().find(|t| t.span == probe.span).unwrap_or(name_tok);
+                let tok = self
+                    .tokens
+                    .iter()
+                    .find(|t| t.span == probe.span)
+                    .unwrap_or(name_tok);
                 return Err(self.error_at(
                     tok,
                     format!(
@@ -756,7 +902,10 @@ impl<'t> Parser<'t> {
             );
         }
         if name.len() > 63 {
-            self.warn_at(name_tok, format!("provider name `{name}` is longer than 63 characters: DTrace rejects it"));
+            self.warn_at(
+                name_tok,
+                format!("provider name `{name}` is longer than 63 characters: DTrace rejects it"),
+            );
         }
     }
 
@@ -772,7 +921,8 @@ impl<'t> Parser<'t> {
                 ),
             ));
         }
-        self.probe_lines.insert(name_tok.text.clone(), name_tok.span.line);
+        self.probe_lines
+            .insert(name_tok.text.clone(), name_tok.span.line);
         let context = format!("after the probe name `{}`", name_tok.text);
         self.expect_punct("(", &context)?;
         let args = self.params(&name_tok.text)?;
@@ -782,8 +932,16 @@ impl<'t> Parser<'t> {
             self.expect_punct("(", "to start the translated argument list")?;
             translated_args = Some(self.params(&name_tok.text)?);
         }
-        self.expect_punct(";", &format!("after the declaration of probe `{}`", name_tok.text))?;
-        Ok(Probe { name: name_tok.text.clone(), span: name_tok.span.clone(), args, translated_args })
+        self.expect_punct(
+            ";",
+            &format!("after the declaration of probe `{}`", name_tok.text),
+        )?;
+        Ok(Probe {
+            name: name_tok.text.clone(),
+            span: name_tok.span.clone(),
+            args,
+            translated_args,
+        })
     }
 
     /// The parameters after `(`, through the closing `)`.
@@ -828,7 +986,15 @@ impl<'t> Parser<'t> {
             .iter()
             .find(|t| &t.span == span)
             .map_or(self.peek().phys_line, |t| t.phys_line);
-        (Diagnostic { severity: Severity::Error, span: span.clone(), message, source_line: None }, phys)
+        (
+            Diagnostic {
+                severity: Severity::Error,
+                span: span.clone(),
+                message,
+                source_line: None,
+            },
+            phys,
+        )
     }
 
     fn unexpected_in_params(&self, tok: &Token) -> Failure {
@@ -853,7 +1019,13 @@ impl<'t> Parser<'t> {
                 tok,
                 "function pointer parameters are not supported; use `void *` or a typedef name",
             ),
-            _ => self.error_at(tok, format!("expected `,` or `)` in the parameter list, found {}", describe(tok))),
+            _ => self.error_at(
+                tok,
+                format!(
+                    "expected `,` or `)` in the parameter list, found {}",
+                    describe(tok)
+                ),
+            ),
         }
     }
 
@@ -891,7 +1063,10 @@ impl<'t> Parser<'t> {
                             } else if qual == "volatile" {
                                 spec.is_volatile = true;
                             } else {
-                                return Err(self.error_at(tok, "`restrict` applies only to a pointer (after `*`)"));
+                                return Err(self.error_at(
+                                    tok,
+                                    "`restrict` applies only to a pointer (after `*`)",
+                                ));
                             }
                             self.bump();
                             type_end = self.pos;
@@ -910,7 +1085,10 @@ impl<'t> Parser<'t> {
                         "string" => &mut spec.string,
                         "struct" | "union" | "enum" => {
                             if after_pointer || spec.has_base() {
-                                return Err(self.error_at(tok, format!("unexpected `{word}` in a type that is already named")));
+                                return Err(self.error_at(
+                                    tok,
+                                    format!("unexpected `{word}` in a type that is already named"),
+                                ));
                             }
                             let keyword = match word {
                                 "struct" => "struct",
@@ -944,7 +1122,10 @@ impl<'t> Parser<'t> {
                                 break;
                             }
                             if is_reserved(word) {
-                                return Err(self.error_at(tok, format!("expected a type, found the reserved word `{word}`")));
+                                return Err(self.error_at(
+                                    tok,
+                                    format!("expected a type, found the reserved word `{word}`"),
+                                ));
                             }
                             let next = self.peek_at(1);
                             if !next.space_before && matches!(next.kind, TokenKind::Stray) {
@@ -975,7 +1156,10 @@ impl<'t> Parser<'t> {
                     type_end = self.pos;
                 }
                 TokenKind::Punct if tok.text == "..." => {
-                    return Err(self.error_at(tok, "variable argument lists (`...`) are not allowed in probe declarations"));
+                    return Err(self.error_at(
+                        tok,
+                        "variable argument lists (`...`) are not allowed in probe declarations",
+                    ));
                 }
                 _ => break,
             }
@@ -987,22 +1171,44 @@ impl<'t> Parser<'t> {
         if start == type_end {
             let tok = self.peek();
             return Err(match tok.kind {
-                TokenKind::Number => self.error_at(tok, format!("invalid parameter: expected a type, found the number `{}`", tok.text)),
-                TokenKind::Stray => self.error_at(tok, format!("unexpected character {}", describe(tok))),
-                _ if tok.is(",") || tok.is(")") => self.error_at(tok, format!("expected a parameter type, found {}", describe(tok))),
+                TokenKind::Number => self.error_at(
+                    tok,
+                    format!(
+                        "invalid parameter: expected a type, found the number `{}`",
+                        tok.text
+                    ),
+                ),
+                TokenKind::Stray => {
+                    self.error_at(tok, format!("unexpected character {}", describe(tok)))
+                }
+                _ if tok.is(",") || tok.is(")") => self.error_at(
+                    tok,
+                    format!("expected a parameter type, found {}", describe(tok)),
+                ),
                 _ => self.unexpected_in_params(tok),
             });
         }
         let written = join_tokens(&self.tokens[start..type_end]);
-        let (normalized, class) = spec.finish().map_err(|why| {
-            self.error_at(first, format!("invalid type `{written}`: {why}"))
-        })?;
-        Ok(Argument { ty: CType { written, normalized, class }, name, span: first.span.clone() })
+        let (normalized, class) = spec
+            .finish()
+            .map_err(|why| self.error_at(first, format!("invalid type `{written}`: {why}")))?;
+        Ok(Argument {
+            ty: CType {
+                written,
+                normalized,
+                class,
+            },
+            name,
+            span: first.span.clone(),
+        })
     }
 }
 
 fn same_types(a: &[Argument], b: &[Argument]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.ty.normalized == y.ty.normalized)
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.ty.normalized == y.ty.normalized)
 }
 
 /// The tokens' text with one space wherever the source separated them.
@@ -1039,7 +1245,10 @@ impl CType {
             return Err(format!("unexpected name `{name}` after the type"));
         }
         if parser.peek().kind != TokenKind::Eof {
-            return Err(format!("unexpected {} after the type", describe(parser.peek())));
+            return Err(format!(
+                "unexpected {} after the type",
+                describe(parser.peek())
+            ));
         }
         Ok(arg.ty)
     }

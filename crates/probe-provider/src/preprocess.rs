@@ -68,8 +68,15 @@ impl Preprocessor {
     }
 
     /// Adds `-D NAME` or `-D NAME=VALUE`.
-    pub fn define<'a>(&mut self, name: &str, value: impl Into<Option<&'a str>>) -> &mut Preprocessor {
-        self.macros.push(MacroOp::Define(name.to_string(), value.into().map(str::to_string)));
+    pub fn define<'a>(
+        &mut self,
+        name: &str,
+        value: impl Into<Option<&'a str>>,
+    ) -> &mut Preprocessor {
+        self.macros.push(MacroOp::Define(
+            name.to_string(),
+            value.into().map(str::to_string),
+        ));
         self
     }
 
@@ -98,7 +105,11 @@ impl Preprocessor {
         let mut cmd = match &self.command {
             Some(cmd) if !cmd.is_empty() => cmd.clone(),
             _ => match std::env::var_os("CPP").filter(|v| !v.to_string_lossy().trim().is_empty()) {
-                Some(cpp) => cpp.to_string_lossy().split_whitespace().map(OsString::from).collect(),
+                Some(cpp) => cpp
+                    .to_string_lossy()
+                    .split_whitespace()
+                    .map(OsString::from)
+                    .collect(),
                 None => self.compiler()?,
             },
         };
@@ -160,12 +171,19 @@ impl Preprocessor {
             path.to_path_buf()
         };
         cmd.push(input.into_os_string());
-        let shown = cmd.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ");
+        let shown = cmd
+            .iter()
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ");
         let output = Command::new(&cmd[0])
             .args(&cmd[1..])
             .stdin(Stdio::null())
             .output()
-            .map_err(|e| Error::Preprocessor { command: shown.clone(), message: e.to_string() })?;
+            .map_err(|e| Error::Preprocessor {
+                command: shown.clone(),
+                message: e.to_string(),
+            })?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             return Err(Error::Preprocessor {

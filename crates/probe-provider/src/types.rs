@@ -194,8 +194,17 @@ impl TypeSpec {
     /// Whether a type has been named, so that a following identifier is the
     /// parameter's name (`unsigned int count`) rather than a typedef name.
     pub fn has_base(&self) -> bool {
-        self.signed + self.unsigned + self.char + self.short + self.int + self.long
-            + self.float + self.double + self.void + self.bool_ + self.string
+        self.signed
+            + self.unsigned
+            + self.char
+            + self.short
+            + self.int
+            + self.long
+            + self.float
+            + self.double
+            + self.void
+            + self.bool_
+            + self.string
             > 0
             || self.tagged.is_some()
             || self.typedef_name.is_some()
@@ -203,10 +212,18 @@ impl TypeSpec {
 
     fn base(&self) -> Result<Base, String> {
         let words = self.signed + self.unsigned + self.char + self.short + self.int + self.long;
-        let others = self.float + self.double + self.void + self.bool_ + self.string
+        let others = self.float
+            + self.double
+            + self.void
+            + self.bool_
+            + self.string
             + self.tagged.is_some() as u8
             + self.typedef_name.is_some() as u8;
-        if others > 1 || (others == 1 && words > 0 && !(self.double == 1 && words == self.long && self.long == 1)) {
+        if others > 1
+            || (others == 1
+                && words > 0
+                && !(self.double == 1 && words == self.long && self.long == 1))
+        {
             return Err("conflicting type names".into());
         }
         if self.double == 1 && self.long == 1 {
@@ -254,7 +271,11 @@ impl TypeSpec {
             if self.long > 0 {
                 return Err("`short` cannot be combined with `long`".into());
             }
-            if unsigned { UnsignedShort } else { Short }
+            if unsigned {
+                UnsignedShort
+            } else {
+                Short
+            }
         } else {
             match (self.long, unsigned) {
                 (0, false) => Int,
@@ -305,7 +326,9 @@ impl TypeSpec {
             }
             Base::String => {
                 if !self.pointers.is_empty() {
-                    return Err("`string` is already a pointer; write `char *` for a pointer".into());
+                    return Err(
+                        "`string` is already a pointer; write `char *` for a pointer".into(),
+                    );
                 }
                 out.push_str("string");
                 TypeClass::String
@@ -331,8 +354,11 @@ impl TypeSpec {
                 }
             }
         }
-        let class =
-            if is_char && self.pointers.len() == 1 { TypeClass::String } else { TypeClass::Pointer };
+        let class = if is_char && self.pointers.len() == 1 {
+            TypeClass::String
+        } else {
+            TypeClass::Pointer
+        };
         Ok((out, class))
     }
 }

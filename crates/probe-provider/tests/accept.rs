@@ -50,7 +50,11 @@ fn normalized_spellings() {
         let t = ty(written);
         assert_eq!(t.normalized, normalized, "normalizing `{written}`");
         // Normalizing is idempotent.
-        assert_eq!(ty(&t.normalized).normalized, normalized, "renormalizing `{written}`");
+        assert_eq!(
+            ty(&t.normalized).normalized,
+            normalized,
+            "renormalizing `{written}`"
+        );
     }
 }
 
@@ -131,8 +135,10 @@ fn parameter_names_and_typedef_names() {
     )
     .unwrap();
     let args = &file.providers[0].probes[0].args;
-    let got: Vec<(&str, Option<&str>)> =
-        args.iter().map(|a| (a.ty.normalized.as_str(), a.name.as_deref())).collect();
+    let got: Vec<(&str, Option<&str>)> = args
+        .iter()
+        .map(|a| (a.ty.normalized.as_str(), a.name.as_deref()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -208,20 +214,32 @@ fn empty_file_has_no_providers() {
 
 #[test]
 fn d_clauses_are_skipped_with_a_warning() {
-    for text in ["BEGIN{}", "BEGIN { exit(0); }\n", "syscall::open:entry\n/pid == $target/\n{ @[execname] = count(); }"] {
+    for text in [
+        "BEGIN{}",
+        "BEGIN { exit(0); }\n",
+        "syscall::open:entry\n/pid == $target/\n{ @[execname] = count(); }",
+    ] {
         let file = parse_str("conftest.d", text).unwrap();
         assert!(file.providers.is_empty());
         assert_eq!(file.warnings.len(), 1, "{text}");
         let w = &file.warnings[0];
         assert_eq!(w.severity, Severity::Warning);
         assert_eq!((w.span.line, w.span.column), (1, 1));
-        assert!(w.to_string().starts_with("conftest.d:1:1: warning: skipped the D program clause"), "{w}");
+        assert!(
+            w.to_string()
+                .starts_with("conftest.d:1:1: warning: skipped the D program clause"),
+            "{w}"
+        );
     }
 }
 
 #[test]
 fn clause_before_a_provider_keeps_the_provider() {
-    let file = parse_str("t.d", "BEGIN { x = 1; }\nint y;\nprovider p { probe x(); };").unwrap();
+    let file = parse_str(
+        "t.d",
+        "BEGIN { x = 1; }\nint y;\nprovider p { probe x(); };",
+    )
+    .unwrap();
     assert_eq!(file.providers[0].probes.len(), 1);
     assert_eq!(file.warnings.len(), 2);
 }
@@ -233,7 +251,12 @@ fn directives_without_preprocessing_warn_once() {
     assert_eq!(file.providers[0].probes.len(), 1);
     assert_eq!(file.warnings.len(), 1);
     let shown = file.warnings[0].to_string();
-    assert!(shown.starts_with("t.d:1:1: warning: preprocessor directive `#define` ignored (and 3 more directives)"), "{shown}");
+    assert!(
+        shown.starts_with(
+            "t.d:1:1: warning: preprocessor directive `#define` ignored (and 3 more directives)"
+        ),
+        "{shown}"
+    );
     assert!(shown.contains("-C"));
 }
 
@@ -246,21 +269,40 @@ fn line_markers_move_spans_and_errors() {
     assert_eq!(probe.span.line, 10);
     assert_eq!(file.providers[0].span.line, 3);
 
-    let err = parse_str("pre.i", "#line 40 \"orig.d\"\nprovider p {\n  probe x(int)\n};\n").unwrap_err();
-    assert!(err.to_string().starts_with("orig.d:41:15: error: missing `;`"), "{err}");
+    let err = parse_str(
+        "pre.i",
+        "#line 40 \"orig.d\"\nprovider p {\n  probe x(int)\n};\n",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("orig.d:41:15: error: missing `;`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn directive_continuation_lines_are_counted() {
-    let file = parse_str("t.d", "#define X \\\n  1\nprovider p {\n  probe x(int);\n};\n").unwrap();
+    let file = parse_str(
+        "t.d",
+        "#define X \\\n  1\nprovider p {\n  probe x(int);\n};\n",
+    )
+    .unwrap();
     assert_eq!(file.providers[0].probes[0].span.line, 4);
 }
 
 #[test]
 fn many_providers_on_one_line() {
-    let file = parse_str("t.d", "provider a{probe x();};provider b{probe y(int);probe z(char*s);};").unwrap();
+    let file = parse_str(
+        "t.d",
+        "provider a{probe x();};provider b{probe y(int);probe z(char*s);};",
+    )
+    .unwrap();
     assert_eq!(file.providers.len(), 2);
-    assert_eq!(file.providers[1].probes[1].args[0].name.as_deref(), Some("s"));
+    assert_eq!(
+        file.providers[1].probes[1].args[0].name.as_deref(),
+        Some("s")
+    );
     assert_eq!(file.providers[1].probes[1].args[0].ty.written, "char*");
 }
 
@@ -291,7 +333,17 @@ fn d_keywords_as_parameter_names() {
     let probes = &file.providers[0].probes;
     assert_eq!(probes[0].args[0].name.as_deref(), Some("string"));
     assert_eq!(probes[0].args[0].ty.normalized, "const char *");
-    let o: Vec<(&str, Option<&str>)> =
-        probes[1].args.iter().map(|a| (a.ty.normalized.as_str(), a.name.as_deref())).collect();
-    assert_eq!(o, [("int", Some("self")), ("long", Some("this")), ("string", Some("string"))]);
+    let o: Vec<(&str, Option<&str>)> = probes[1]
+        .args
+        .iter()
+        .map(|a| (a.ty.normalized.as_str(), a.name.as_deref()))
+        .collect();
+    assert_eq!(
+        o,
+        [
+            ("int", Some("self")),
+            ("long", Some("this")),
+            ("string", Some("string"))
+        ]
+    );
 }

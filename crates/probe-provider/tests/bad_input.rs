@@ -13,9 +13,14 @@ fn reject_bytes(bytes: &[u8]) -> String {
         Ok(file) => panic!("accepted: {:?}", file.providers),
         Err(err @ Error::Syntax(_)) => {
             let shown = err.to_string();
-            let Error::Syntax(diagnostics) = &err else { unreachable!() };
+            let Error::Syntax(diagnostics) = &err else {
+                unreachable!()
+            };
             assert_eq!(diagnostics.len(), 1);
-            assert!(diagnostics[0].source_line.is_some(), "no source line: {shown}");
+            assert!(
+                diagnostics[0].source_line.is_some(),
+                "no source line: {shown}"
+            );
             shown
         }
         Err(other) => panic!("unexpected error kind: {other}"),
@@ -31,9 +36,17 @@ fn assert_error(shown: &str, location: &str, message: &str) {
     );
     assert!(first.contains(message), "expected {message:?} in:\n{shown}");
     let lines: Vec<&str> = shown.lines().collect();
-    assert_eq!(lines.len(), 3, "expected message, source line, caret:\n{shown}");
+    assert_eq!(
+        lines.len(),
+        3,
+        "expected message, source line, caret:\n{shown}"
+    );
     let column: usize = location.split(':').nth(1).unwrap().parse().unwrap();
-    assert_eq!(lines[2].chars().count(), column + 1, "caret misplaced:\n{shown}");
+    assert_eq!(
+        lines[2].chars().count(),
+        column + 1,
+        "caret misplaced:\n{shown}"
+    );
     assert!(lines[2].ends_with('^'));
 }
 
@@ -61,13 +74,21 @@ fn translated_list_over_twelve() {
 #[test]
 fn repeated_probe_name() {
     let shown = reject("provider p {\n  probe x(int);\n  probe x(long);\n};\n");
-    assert_error(&shown, "3:9", "probe `x` is declared twice in provider `p` (first at line 2)");
+    assert_error(
+        &shown,
+        "3:9",
+        "probe `x` is declared twice in provider `p` (first at line 2)",
+    );
 }
 
 #[test]
 fn redeclared_provider_with_a_new_probe() {
     let shown = reject("provider p { probe x(int); };\nprovider p { probe y(int); };\n");
-    assert_error(&shown, "2:20", "provider `p` declared again (first at line 1) does not match: probe `y` is not declared");
+    assert_error(
+        &shown,
+        "2:20",
+        "provider `p` declared again (first at line 1) does not match: probe `y` is not declared",
+    );
 }
 
 #[test]
@@ -75,7 +96,11 @@ fn redeclared_provider_with_other_types() {
     let shown = reject("provider p { probe x(int); };\nprovider p {\n probe x(long);\n};\n");
     assert_error(&shown, "3:8", "probe `x` has other argument types");
     let shown = reject("provider p { probe x(int) : (int); };\nprovider p {\n probe x(int);\n};\n");
-    assert_error(&shown, "3:8", "probe `x` has other translated argument types");
+    assert_error(
+        &shown,
+        "3:8",
+        "probe `x` has other translated argument types",
+    );
 }
 
 #[test]
@@ -88,25 +113,39 @@ fn redeclared_provider_that_matches_is_accepted_as_dtrace_does() {
     assert_eq!(file.providers.len(), 1);
     assert_eq!(file.providers[0].probes.len(), 2);
     assert_eq!(file.warnings.len(), 1);
-    assert!(file.warnings[0].to_string().starts_with("ok.d:2:10: warning: provider `p` is declared again"));
+    assert!(file.warnings[0]
+        .to_string()
+        .starts_with("ok.d:2:10: warning: provider `p` is declared again"));
 }
 
 #[test]
 fn provider_name_ending_in_a_digit_warns() {
     let file = parse_str("ok.d", "provider http2 { probe x(); };").unwrap();
     assert_eq!(file.providers.len(), 1);
-    assert!(file.warnings[0].message.contains("ends with a digit"), "{:?}", file.warnings);
+    assert!(
+        file.warnings[0].message.contains("ends with a digit"),
+        "{:?}",
+        file.warnings
+    );
 }
 
 #[test]
 fn same_probe_name_in_two_providers_is_fine() {
-    let file = parse_str("ok.d", "provider a { probe x(); }; provider b { probe x(); };").unwrap();
+    let file = parse_str(
+        "ok.d",
+        "provider a { probe x(); }; provider b { probe x(); };",
+    )
+    .unwrap();
     assert_eq!(file.providers.len(), 2);
 }
 
 #[test]
 fn invalid_provider_name_starting_with_digit() {
-    assert_error(&reject("provider 9p {\n};\n"), "1:10", "invalid provider name `9p`");
+    assert_error(
+        &reject("provider 9p {\n};\n"),
+        "1:10",
+        "invalid provider name `9p`",
+    );
 }
 
 #[test]
@@ -118,60 +157,108 @@ fn invalid_probe_name_with_dash() {
 
 #[test]
 fn invalid_probe_name_non_ascii() {
-    assert_error(&reject("provider p { probe caf\u{e9}(int); };"), "1:20", "invalid probe name `caf\u{e9}`");
+    assert_error(
+        &reject("provider p { probe caf\u{e9}(int); };"),
+        "1:20",
+        "invalid probe name `caf\u{e9}`",
+    );
 }
 
 #[test]
 fn reserved_word_as_name() {
-    assert_error(&reject("provider p { probe int(int); };"), "1:20", "invalid probe name `int`");
-    assert_error(&reject("provider p { probe x(int for); };"), "1:26", "invalid parameter name `for`");
+    assert_error(
+        &reject("provider p { probe int(int); };"),
+        "1:20",
+        "invalid probe name `int`",
+    );
+    assert_error(
+        &reject("provider p { probe x(int for); };"),
+        "1:26",
+        "invalid parameter name `for`",
+    );
 }
 
 #[test]
 fn missing_provider_name() {
-    assert_error(&reject("provider {\n};\n"), "1:10", "expected a provider name, found `{`");
+    assert_error(
+        &reject("provider {\n};\n"),
+        "1:10",
+        "expected a provider name, found `{`",
+    );
 }
 
 #[test]
 fn unbalanced_parenthesis_in_probe() {
-    assert_error(&reject("provider p {\n  probe x(int;\n};\n"), "2:14", "missing `)`");
+    assert_error(
+        &reject("provider p {\n  probe x(int;\n};\n"),
+        "2:14",
+        "missing `)`",
+    );
 }
 
 #[test]
 fn unmatched_closing_parenthesis() {
-    assert_error(&reject("provider p { probe x(int)); };"), "1:26", "unmatched `)`");
+    assert_error(
+        &reject("provider p { probe x(int)); };"),
+        "1:26",
+        "unmatched `)`",
+    );
 }
 
 #[test]
 fn unmatched_closing_brace_at_top_level() {
-    assert_error(&reject("provider p { probe x(int); };\n};\n"), "2:1", "unmatched `}`");
+    assert_error(
+        &reject("provider p { probe x(int); };\n};\n"),
+        "2:1",
+        "unmatched `}`",
+    );
 }
 
 #[test]
 fn unclosed_brace_in_declaration() {
-    assert_error(&reject("typedef struct {\n  int x;\n"), "1:16", "`{` is never closed");
+    assert_error(
+        &reject("typedef struct {\n  int x;\n"),
+        "1:16",
+        "`{` is never closed",
+    );
 }
 
 #[test]
 fn mismatched_brackets_in_clause() {
-    assert_error(&reject("BEGIN { x = (1 }\n"), "1:16", "`}` does not close `(`");
+    assert_error(
+        &reject("BEGIN { x = (1 }\n"),
+        "1:16",
+        "`}` does not close `(`",
+    );
 }
 
 #[test]
 fn missing_semicolon_after_probe() {
     let shown = reject("provider p {\n  probe x(int)\n  probe y(int);\n};\n");
-    assert_error(&shown, "2:15", "missing `;` after the declaration of probe `x`");
+    assert_error(
+        &shown,
+        "2:15",
+        "missing `;` after the declaration of probe `x`",
+    );
 }
 
 #[test]
 fn missing_semicolon_after_provider() {
-    assert_error(&reject("provider p {\n  probe x(int);\n}\n"), "3:2", "missing `;` after the `}` of provider `p`");
+    assert_error(
+        &reject("provider p {\n  probe x(int);\n}\n"),
+        "3:2",
+        "missing `;` after the `}` of provider `p`",
+    );
 }
 
 #[test]
 fn missing_closing_brace_at_end() {
     let shown = reject("provider p {\n  probe x(int);\n");
-    assert_error(&shown, "2:16", "missing `}` to close provider `p` (opened at line 1, column 12)");
+    assert_error(
+        &shown,
+        "2:16",
+        "missing `}` to close provider `p` (opened at line 1, column 12)",
+    );
 }
 
 #[test]
@@ -182,82 +269,158 @@ fn missing_closing_brace_before_next_provider() {
 
 #[test]
 fn unterminated_comment() {
-    assert_error(&reject("provider p {\n  /* hello\n  probe x(int);\n};\n"), "2:3", "unterminated comment");
+    assert_error(
+        &reject("provider p {\n  /* hello\n  probe x(int);\n};\n"),
+        "2:3",
+        "unterminated comment",
+    );
 }
 
 #[test]
 fn probe_outside_provider() {
-    assert_error(&reject("probe x(int);\n"), "1:1", "probe declaration outside a provider");
+    assert_error(
+        &reject("probe x(int);\n"),
+        "1:1",
+        "probe declaration outside a provider",
+    );
 }
 
 #[test]
 fn probe_after_misspelled_provider() {
     // Not silently skipped as a D clause: the probe would be lost.
-    assert_error(&reject("provder p {\n  probe x(int);\n};\n"), "2:3", "probe declaration outside a provider");
+    assert_error(
+        &reject("provder p {\n  probe x(int);\n};\n"),
+        "2:3",
+        "probe declaration outside a provider",
+    );
 }
 
 #[test]
 fn incomplete_struct_type() {
-    assert_error(&reject("provider p {\n  probe x(struct);\n};\n"), "2:11", "incomplete type: `struct` needs a tag name");
-    assert_error(&reject("provider p { probe x(const union *); };"), "1:28", "incomplete type: `union`");
+    assert_error(
+        &reject("provider p {\n  probe x(struct);\n};\n"),
+        "2:11",
+        "incomplete type: `struct` needs a tag name",
+    );
+    assert_error(
+        &reject("provider p { probe x(const union *); };"),
+        "1:28",
+        "incomplete type: `union`",
+    );
 }
 
 #[test]
 fn struct_defined_in_parameter_list() {
-    assert_error(&reject("provider p { probe x(struct { int a; } *); };"), "1:29", "cannot be defined in a parameter list");
+    assert_error(
+        &reject("provider p { probe x(struct { int a; } *); };"),
+        "1:29",
+        "cannot be defined in a parameter list",
+    );
 }
 
 #[test]
 fn conflicting_type_words() {
-    assert_error(&reject("provider p { probe x(unsigned double); };"), "1:22", "invalid type `unsigned double`");
-    assert_error(&reject("provider p { probe x(short long); };"), "1:22", "invalid type `short long`");
-    assert_error(&reject("provider p { probe x(long long long); };"), "1:22", "invalid type");
-    assert_error(&reject("provider p { probe x(signed unsigned); };"), "1:22", "invalid type");
+    assert_error(
+        &reject("provider p { probe x(unsigned double); };"),
+        "1:22",
+        "invalid type `unsigned double`",
+    );
+    assert_error(
+        &reject("provider p { probe x(short long); };"),
+        "1:22",
+        "invalid type `short long`",
+    );
+    assert_error(
+        &reject("provider p { probe x(long long long); };"),
+        "1:22",
+        "invalid type",
+    );
+    assert_error(
+        &reject("provider p { probe x(signed unsigned); };"),
+        "1:22",
+        "invalid type",
+    );
 }
 
 #[test]
 fn void_among_parameters() {
-    assert_error(&reject("provider p { probe x(void, int); };"), "1:22", "cannot have type `void`");
+    assert_error(
+        &reject("provider p { probe x(void, int); };"),
+        "1:22",
+        "cannot have type `void`",
+    );
 }
 
 #[test]
 fn empty_parameter() {
-    assert_error(&reject("provider p { probe x(int, ); };"), "1:27", "expected a parameter type");
+    assert_error(
+        &reject("provider p { probe x(int, ); };"),
+        "1:27",
+        "expected a parameter type",
+    );
 }
 
 #[test]
 fn two_names_for_one_parameter() {
-    assert_error(&reject("provider p { probe x(int a b); };"), "1:28", "expected `,` or `)`");
+    assert_error(
+        &reject("provider p { probe x(int a b); };"),
+        "1:28",
+        "expected `,` or `)`",
+    );
 }
 
 #[test]
 fn array_parameter() {
-    assert_error(&reject("provider p { probe x(int a[4]); };"), "1:27", "array parameters are not supported");
+    assert_error(
+        &reject("provider p { probe x(int a[4]); };"),
+        "1:27",
+        "array parameters are not supported",
+    );
 }
 
 #[test]
 fn function_pointer_parameter() {
-    assert_error(&reject("provider p { probe x(void (*f)(int)); };"), "1:27", "function pointer");
+    assert_error(
+        &reject("provider p { probe x(void (*f)(int)); };"),
+        "1:27",
+        "function pointer",
+    );
 }
 
 #[test]
 fn variadic_parameters() {
-    assert_error(&reject("provider p { probe x(int, ...); };"), "1:27", "variable argument lists");
+    assert_error(
+        &reject("provider p { probe x(int, ...); };"),
+        "1:27",
+        "variable argument lists",
+    );
 }
 
 #[test]
 fn nul_byte() {
-    assert_error(&reject_bytes(b"provider p {\n  probe x(int\0);\n};\n"), "2:14", "binary data");
+    assert_error(
+        &reject_bytes(b"provider p {\n  probe x(int\0);\n};\n"),
+        "2:14",
+        "binary data",
+    );
 }
 
 #[test]
 fn control_character() {
-    assert_error(&reject_bytes(b"provider p { probe x(int); \x1b};"), "1:28", "control character 0x1b");
+    assert_error(
+        &reject_bytes(b"provider p { probe x(int); \x1b};"),
+        "1:28",
+        "control character 0x1b",
+    );
 }
 
 #[test]
 fn invalid_utf8() {
-    assert_error(&reject_bytes(b"provider p {\n  probe x(int\xff);\n};\n"), "2:14", "not valid UTF-8");
+    assert_error(
+        &reject_bytes(b"provider p {\n  probe x(int\xff);\n};\n"),
+        "2:14",
+        "not valid UTF-8",
+    );
 }
 
 #[test]
@@ -268,23 +431,43 @@ fn binary_file() {
 
 #[test]
 fn stray_character_at_top_level() {
-    assert_error(&reject("provider p { probe x(int); };\n@\n"), "2:1", "expected `provider`, found `@`");
-    assert_error(&reject("provider p { probe x(int); };\n\u{e9}\n"), "2:1", "unexpected character `\u{e9}`");
+    assert_error(
+        &reject("provider p { probe x(int); };\n@\n"),
+        "2:1",
+        "expected `provider`, found `@`",
+    );
+    assert_error(
+        &reject("provider p { probe x(int); };\n\u{e9}\n"),
+        "2:1",
+        "unexpected character `\u{e9}`",
+    );
 }
 
 #[test]
 fn unterminated_string_in_clause() {
-    assert_error(&reject("BEGIN { printf(\"hello); }\n"), "1:16", "unterminated string literal");
+    assert_error(
+        &reject("BEGIN { printf(\"hello); }\n"),
+        "1:16",
+        "unterminated string literal",
+    );
 }
 
 #[test]
 fn junk_without_braces() {
-    assert_error(&reject("hello world\n"), "1:1", "expected `provider`, found `hello`");
+    assert_error(
+        &reject("hello world\n"),
+        "1:1",
+        "expected `provider`, found `hello`",
+    );
 }
 
 #[test]
 fn unknown_word_in_provider() {
-    assert_error(&reject("provider p {\n  prob x(int);\n};\n"), "2:3", "expected `probe` or `}` in provider `p`, found `prob`");
+    assert_error(
+        &reject("provider p {\n  prob x(int);\n};\n"),
+        "2:3",
+        "expected `probe` or `}` in provider `p`, found `prob`",
+    );
 }
 
 #[test]

@@ -25,13 +25,21 @@ struct Expect {
 fn expects(text: &str) -> Vec<Expect> {
     let mut out = Vec::new();
     for line in text.lines() {
-        let Some(start) = line.find("expect:") else { continue };
+        let Some(start) = line.find("expect:") else {
+            continue;
+        };
         let rest = line[start + "expect:".len()..].trim();
         let rest = rest.trim_end_matches("*/").trim();
         let (head, params) = rest.split_once('(').expect("expect line has `(`");
         let params = params.strip_suffix(')').expect("expect line ends with `)`");
-        let (provider, name) = head.split_once(':').expect("expect line has `provider:name`");
-        out.push(Expect { provider: provider.into(), name: name.into(), params: params.into() });
+        let (provider, name) = head
+            .split_once(':')
+            .expect("expect line has `provider:name`");
+        out.push(Expect {
+            provider: provider.into(),
+            name: name.into(),
+            params: params.into(),
+        });
     }
     out
 }
@@ -59,25 +67,58 @@ fn check(file: &ProviderFile, expected: &[Expect], label: &str) {
             got.push((provider.name.clone(), probe.name.clone()));
         }
     }
-    let mut want: Vec<(String, String)> =
-        expected.iter().map(|e| (e.provider.clone(), e.name.clone())).collect();
+    let mut want: Vec<(String, String)> = expected
+        .iter()
+        .map(|e| (e.provider.clone(), e.name.clone()))
+        .collect();
     got.sort();
     want.sort();
     assert_eq!(got, want, "{label}: probes differ from the expect lines");
 
     for e in expected {
-        let provider = file.providers.iter().find(|p| p.name == e.provider).unwrap();
+        let provider = file
+            .providers
+            .iter()
+            .find(|p| p.name == e.provider)
+            .unwrap();
         let probe = provider.probes.iter().find(|p| p.name == e.name).unwrap();
-        let params = if fold(&e.params) == "void" { String::new() } else { fold(&e.params) };
-        assert_eq!(render_written(&probe.args), params, "{label}: {}:{} as written", e.provider, e.name);
+        let params = if fold(&e.params) == "void" {
+            String::new()
+        } else {
+            fold(&e.params)
+        };
+        assert_eq!(
+            render_written(&probe.args),
+            params,
+            "{label}: {}:{} as written",
+            e.provider,
+            e.name
+        );
 
-        let reference = parse_str("expect", &format!("provider p {{ probe x({}); }};", e.params))
-            .unwrap_or_else(|err| panic!("{label}: expect line does not parse: {err}"));
+        let reference = parse_str(
+            "expect",
+            &format!("provider p {{ probe x({}); }};", e.params),
+        )
+        .unwrap_or_else(|err| panic!("{label}: expect line does not parse: {err}"));
         let ref_args = &reference.providers[0].probes[0].args;
-        assert_eq!(ref_args.len(), probe.args.len(), "{label}: {}:{} argument count", e.provider, e.name);
+        assert_eq!(
+            ref_args.len(),
+            probe.args.len(),
+            "{label}: {}:{} argument count",
+            e.provider,
+            e.name
+        );
         for (got, want) in probe.args.iter().zip(ref_args) {
-            assert_eq!(got.ty.normalized, want.ty.normalized, "{label}: {}:{}", e.provider, e.name);
-            assert_eq!(got.ty.class, want.ty.class, "{label}: {}:{}", e.provider, e.name);
+            assert_eq!(
+                got.ty.normalized, want.ty.normalized,
+                "{label}: {}:{}",
+                e.provider, e.name
+            );
+            assert_eq!(
+                got.ty.class, want.ty.class,
+                "{label}: {}:{}",
+                e.provider, e.name
+            );
             assert_eq!(got.name, want.name, "{label}: {}:{}", e.provider, e.name);
         }
     }
@@ -93,11 +134,19 @@ fn needs_cpp(text: &str) -> bool {
 #[test]
 fn corpus_files_yield_their_expect_lines() {
     let files = corpus_files();
-    assert!(files.len() >= 11, "corpus at {} looks incomplete", corpus_dir().display());
+    assert!(
+        files.len() >= 11,
+        "corpus at {} looks incomplete",
+        corpus_dir().display()
+    );
     for path in files {
         let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
         let expected = expects(&text);
-        assert!(!expected.is_empty(), "{} has no expect lines", path.display());
+        assert!(
+            !expected.is_empty(),
+            "{} has no expect lines",
+            path.display()
+        );
         let label = path.display().to_string();
 
         let preprocessed = parse_file_with(&path, Some(&Preprocessor::new()))
@@ -106,7 +155,11 @@ fn corpus_files_yield_their_expect_lines() {
         if !needs_cpp(&text) {
             let plain = parse_file(&path).unwrap_or_else(|e| panic!("{label}: {e}"));
             check(&plain, &expected, &label);
-            assert!(plain.warnings.is_empty(), "{label}: unexpected warnings {:?}", plain.warnings);
+            assert!(
+                plain.warnings.is_empty(),
+                "{label}: unexpected warnings {:?}",
+                plain.warnings
+            );
         }
     }
 }
@@ -115,6 +168,9 @@ fn corpus_files_yield_their_expect_lines() {
 fn pragmas_are_kept() {
     let file = parse_file(corpus_dir().join("02-interpreter.d")).unwrap();
     assert_eq!(file.pragmas.len(), 5);
-    assert_eq!(file.pragmas[0].text, "attributes Evolving/Evolving/Common provider vm provider");
+    assert_eq!(
+        file.pragmas[0].text,
+        "attributes Evolving/Evolving/Common provider vm provider"
+    );
     assert_eq!(file.pragmas[0].span.line, 24);
 }

@@ -16,7 +16,10 @@ fn cpp_environment_variable_is_split_on_white_space() {
     assert_eq!(command[0], "cpp");
     assert_eq!(command[1], "-DMY_T=uint32_t");
     let file = parse_file_with(dir.join("p.d"), Some(&cpp)).unwrap();
-    assert_eq!(file.providers[0].probes[0].args[0].ty.normalized, "uint32_t");
+    assert_eq!(
+        file.providers[0].probes[0].args[0].ty.normalized,
+        "uint32_t"
+    );
 
     unsafe { std::env::remove_var("CPP") };
     let command = cpp.resolved_command().unwrap();

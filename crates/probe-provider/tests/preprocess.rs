@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use probe_provider::{parse_file_with, Error, Preprocessor};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("preprocess").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("preprocess")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -42,9 +44,16 @@ fn defines_and_undefines_in_order() {
     )
     .unwrap();
     let mut cpp = Preprocessor::new();
-    cpp.define("WITH_A", None).define("ARG_T", Some("long")).define_arg("WITH_B=1").undefine("WITH_B");
+    cpp.define("WITH_A", None)
+        .define("ARG_T", Some("long"))
+        .define_arg("WITH_B=1")
+        .undefine("WITH_B");
     let file = parse_file_with(&path, Some(&cpp)).unwrap();
-    let names: Vec<&str> = file.providers[0].probes.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = file.providers[0]
+        .probes
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
     assert_eq!(names, ["a"]);
     assert_eq!(file.providers[0].probes[0].args[0].ty.normalized, "long");
     assert_eq!(file.providers[0].probes[0].span.line, 3);
@@ -55,17 +64,28 @@ fn include_dir_option() {
     let dir = scratch("include_dir");
     std::fs::create_dir_all(dir.join("inc")).unwrap();
     std::fs::write(dir.join("inc/t.h"), "typedef struct { int x; } thing_t;\n").unwrap();
-    std::fs::write(dir.join("p.d"), "#include <t.h>\nprovider p { probe x(thing_t *t); };\n").unwrap();
+    std::fs::write(
+        dir.join("p.d"),
+        "#include <t.h>\nprovider p { probe x(thing_t *t); };\n",
+    )
+    .unwrap();
     let mut cpp = Preprocessor::new();
     cpp.include_dir(dir.join("inc"));
     let file = parse_file_with(dir.join("p.d"), Some(&cpp)).unwrap();
-    assert_eq!(file.providers[0].probes[0].args[0].ty.normalized, "thing_t *");
+    assert_eq!(
+        file.providers[0].probes[0].args[0].ty.normalized,
+        "thing_t *"
+    );
 }
 
 #[test]
 fn errors_point_at_the_original_file_and_line() {
     let dir = scratch("errors");
-    std::fs::write(dir.join("inc.h"), "/* one */\n/* two */\nprovider q {\n  probe bad(int\n};\n").unwrap();
+    std::fs::write(
+        dir.join("inc.h"),
+        "/* one */\n/* two */\nprovider q {\n  probe bad(int\n};\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("main.d"), "#define X 1\n\n#include \"inc.h\"\n").unwrap();
     let err = parse_file_with(dir.join("main.d"), Some(&Preprocessor::new())).unwrap_err();
     let shown = err.to_string();
@@ -95,7 +115,9 @@ fn preprocessor_failure_is_reported() {
     let dir = scratch("failure");
     std::fs::write(dir.join("p.d"), "#include \"missing.h\"\nprovider p {};\n").unwrap();
     match parse_file_with(dir.join("p.d"), Some(&Preprocessor::new())) {
-        Err(Error::Preprocessor { message, .. }) => assert!(message.contains("missing.h"), "{message}"),
+        Err(Error::Preprocessor { message, .. }) => {
+            assert!(message.contains("missing.h"), "{message}")
+        }
         other => panic!("expected a preprocessor error, got {other:?}"),
     }
 }
@@ -107,7 +129,9 @@ fn missing_preprocessor_program() {
     let mut cpp = Preprocessor::new();
     cpp.command(["/nonexistent/cpp"]);
     match parse_file_with(dir.join("p.d"), Some(&cpp)) {
-        Err(err @ Error::Preprocessor { .. }) => assert!(err.to_string().contains("/nonexistent/cpp"), "{err}"),
+        Err(err @ Error::Preprocessor { .. }) => {
+            assert!(err.to_string().contains("/nonexistent/cpp"), "{err}")
+        }
         other => panic!("expected a preprocessor error, got {other:?}"),
     }
 }
@@ -127,7 +151,10 @@ fn binary_input_is_rejected_before_preprocessing() {
     let dir = scratch("binary");
     std::fs::write(dir.join("p.d"), b"provider p {\0};\n").unwrap();
     let err = parse_file_with(dir.join("p.d"), Some(&Preprocessor::new())).unwrap_err();
-    assert!(err.to_string().contains("p.d:1:13: error: binary data"), "{err}");
+    assert!(
+        err.to_string().contains("p.d:1:13: error: binary data"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -140,7 +167,10 @@ fn pragmas_survive_preprocessing() {
     .unwrap();
     let file = parse_file_with(dir.join("p.d"), Some(&Preprocessor::new())).unwrap();
     assert_eq!(file.pragmas.len(), 1);
-    assert_eq!(file.pragmas[0].text, "attributes Evolving/Evolving/Common provider p provider");
+    assert_eq!(
+        file.pragmas[0].text,
+        "attributes Evolving/Evolving/Common provider p provider"
+    );
     assert_eq!(file.pragmas[0].span.line, 2);
 }
 
@@ -156,22 +186,43 @@ fn clang_as_the_preprocessor() {
     let mut cpp = Preprocessor::new();
     cpp.command(["clang-16", "-E"]);
     let err = parse_file_with(dir.join("p.d"), Some(&cpp)).unwrap_err();
-    assert!(err.to_string().contains("p.d:5:14: error: unbalanced brackets"), "{err}");
-    std::fs::write(dir.join("p.d"), "#include \"inc.h\"\n/* x */\nprovider p {\n  probe x(COUNT_T n);\n};\n").unwrap();
+    assert!(
+        err.to_string()
+            .contains("p.d:5:14: error: unbalanced brackets"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("p.d"),
+        "#include \"inc.h\"\n/* x */\nprovider p {\n  probe x(COUNT_T n);\n};\n",
+    )
+    .unwrap();
     let file = parse_file_with(dir.join("p.d"), Some(&cpp)).unwrap();
-    assert_eq!(file.providers[0].probes[0].args[0].ty.normalized, "unsigned long");
+    assert_eq!(
+        file.providers[0].probes[0].args[0].ty.normalized,
+        "unsigned long"
+    );
     assert_eq!(file.providers[0].probes[0].span.line, 4);
 }
 
 #[test]
 fn columns_after_a_macro_expansion_point_into_the_original_line() {
     let dir = scratch("columns");
-    std::fs::write(dir.join("p.d"), "#define LONG_TYPE_NAME int\nprovider p {\n  probe b(LONG_TYPE_NAME x y);\n};\n").unwrap();
+    std::fs::write(
+        dir.join("p.d"),
+        "#define LONG_TYPE_NAME int\nprovider p {\n  probe b(LONG_TYPE_NAME x y);\n};\n",
+    )
+    .unwrap();
     let err = parse_file_with(dir.join("p.d"), Some(&Preprocessor::new())).unwrap_err();
     let shown = err.to_string();
     // `y` is at column 28 of the original line (column 17 after expansion).
-    assert!(shown.contains("p.d:3:28: error: expected `,` or `)`"), "{shown}");
-    assert!(shown.ends_with("\n   probe b(LONG_TYPE_NAME x y);\n                            ^"), "{shown}");
+    assert!(
+        shown.contains("p.d:3:28: error: expected `,` or `)`"),
+        "{shown}"
+    );
+    assert!(
+        shown.ends_with("\n   probe b(LONG_TYPE_NAME x y);\n                            ^"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -11,9 +11,13 @@ use probe_provider::{parse_bytes, parse_str, Error};
 const INTERESTING: &[u8] = b"{}()[];:,*/\"'#\\\n\r\0\xff\xc3 pa9_-.";
 
 fn seeds() -> Vec<Vec<u8>> {
-    let mut seeds: Vec<Vec<u8>> =
-        common::corpus_files().iter().map(|p| std::fs::read(p).unwrap()).collect();
-    seeds.push(b"# 3 \"x.d\"\n#line 9\n#pragma D option q\nBEGIN { @a[\"x\"] = count(); }\n".to_vec());
+    let mut seeds: Vec<Vec<u8>> = common::corpus_files()
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    seeds.push(
+        b"# 3 \"x.d\"\n#line 9\n#pragma D option q\nBEGIN { @a[\"x\"] = count(); }\n".to_vec(),
+    );
     seeds.push(b"typedef struct { int a[3]; } t;\nprovider p { probe x(t *a, char * const *b) : (string s); };".to_vec());
     seeds
 }
@@ -65,15 +69,26 @@ fn single_byte_mutations_parse_or_fail_cleanly() {
 #[test]
 fn huge_inputs_take_linear_time() {
     let started = Instant::now();
-    let probes: String = (0..20_000).map(|i| format!("probe p{i}(int a, const char *b); ")).collect();
+    let probes: String = (0..20_000)
+        .map(|i| format!("probe p{i}(int a, const char *b); "))
+        .collect();
     let file = parse_str("big.d", &format!("provider big {{ {probes} }};")).unwrap();
     assert_eq!(file.providers[0].probes.len(), 20_000);
-    let providers: String = (0..5_000).map(|i| format!("provider v{i} {{ probe x(); }};\n")).collect();
-    assert_eq!(parse_str("many.d", &providers).unwrap().providers.len(), 5_000);
+    let providers: String = (0..5_000)
+        .map(|i| format!("provider v{i} {{ probe x(); }};\n"))
+        .collect();
+    assert_eq!(
+        parse_str("many.d", &providers).unwrap().providers.len(),
+        5_000
+    );
     let deep = "BEGIN ".to_string() + &"{(".repeat(50_000) + &")}".repeat(50_000);
     assert!(parse_str("deep.d", &deep).is_ok());
     let _ = parse_str("open.d", &"{[(".repeat(50_000));
     let _ = parse_str("comment.d", &("/*".to_string() + &"*".repeat(200_000)));
     // Generous: it takes well under a second; quadratic behavior takes minutes.
-    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
 }

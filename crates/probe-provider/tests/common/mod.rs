@@ -15,7 +15,10 @@ pub fn corpus_dir() -> PathBuf {
             return candidate;
         }
     }
-    panic!("no shared/corpus directory above {}; set STATICPROBES_CORPUS", manifest.display());
+    panic!(
+        "no shared/corpus directory above {}; set STATICPROBES_CORPUS",
+        manifest.display()
+    );
 }
 
 pub fn corpus_files() -> Vec<PathBuf> {
