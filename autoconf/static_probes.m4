@@ -1,0 +1,401 @@
+# ===========================================================================
+#        StaticProbes: static_probes.m4 (autoconf support for DTrace
+#        provider files on Linux, illumos/Solaris, FreeBSD and macOS)
+# ===========================================================================
+#
+# SYNOPSIS
+#
+#   STATIC_PROBES_INIT([DEFAULT])
+#   STATIC_PROBES_CHECK([PROVIDER.d ...])
+#
+# DESCRIPTION
+#
+#   Adds the configure options
+#
+#     --with-dtrace          static probes on; configure stops with a clear
+#                            message when no working dtrace tool is found
+#     --with-dtrace=PATH     static probes on, using the tool at PATH
+#     --with-dtrace=check    static probes on when a working tool is found
+#     --without-dtrace       no-op probe macros (the default, unless DEFAULT
+#                            says yes or check)
+#
+#   and the precious variables DTRACE (the tool: a DTrace, SystemTap's
+#   dtrace wrapper, or "probe-build dtrace") and DTRACEFLAGS (given to every
+#   call of the tool, -h and -G alike), honored from the environment and
+#   from configure's command line (./configure DTRACE=... DTRACEFLAGS=...).
+#
+#   STATIC_PROBES_INIT finds the tool (--with-dtrace=PATH, else $DTRACE,
+#   else "dtrace" in PATH, else "probe-build dtrace") and learns what it
+#   needs by trying it on a small provider file, never by the name of the
+#   system: whether "$DTRACE -h" works, which tool answered, whether its
+#   header compiles with the project's compiler and flags, whether programs
+#   link without a "dtrace -G" object, and if not, whether -G needs the
+#   program's objects, whether it rewrites them (Solaris, illumos, FreeBSD),
+#   whether -G needs -32/-64 or -xnolibs, and whether linking needs -lelf.
+#   Each result is cached (static_probes_cv_*) and printed.
+#
+#   When probes are on it defines HAVE_STATIC_PROBES (AC_DEFINE) and adds
+#   what linking needs (-lelf) to LIBS. It always sets:
+#
+#     AC_SUBST:       STATIC_PROBES (yes or no), STATIC_PROBES_G_MODE (none:
+#                     no -G object; stub: -G writes an object without
+#                     touching the program's; rewrite: -G rewrites them),
+#                     STATIC_PROBES_GFLAGS (-64, -xnolibs, ...),
+#                     STATIC_PROBES_LIBS, STATIC_PROBES_SH (the build
+#                     helper), DTRACE, DTRACEFLAGS
+#     AM_CONDITIONAL: STATIC_PROBES_ENABLED, STATIC_PROBES_NEED_OBJECT
+#
+#   The build steps are done by static-probes.sh, which must sit in the
+#   package's auxiliary folder (AC_CONFIG_AUX_DIR); static-probes.am holds
+#   the make rules for automake. With probes off the header of no-op macros
+#   is written by static-probes.sh with sh and awk alone, so such a build
+#   needs no DTrace, no SystemTap and no Rust.
+#
+#   STATIC_PROBES_CHECK runs the header step over each of the package's
+#   provider files (relative to $srcdir) at configure time and compiles the
+#   result, so that a broken provider file or a tool that cannot read it
+#   stops configure with a message naming the file, instead of failing
+#   later in make. It requires STATIC_PROBES_INIT (with its default).
+#
+#   Example configure.ac:
+#
+#     AC_INIT([hello], [1.0])
+#     AC_CONFIG_AUX_DIR([build-aux])
+#     AC_CONFIG_MACRO_DIRS([m4])
+#     AM_INIT_AUTOMAKE([foreign])
+#     AC_PROG_CC
+#     LT_INIT
+#     STATIC_PROBES_INIT
+#     STATIC_PROBES_CHECK([hello_probes.d])
+#     AC_CONFIG_HEADERS([config.h])
+#     AC_CONFIG_FILES([Makefile])
+#     AC_OUTPUT
+#
+#   Example Makefile.am (see static-probes.am for the rules it offers):
+#
+#     include $(srcdir)/build-aux/static-probes.am
+#     BUILT_SOURCES = hello_probes.h
+#     hello_probes.h: hello_probes.d
+#             $(AM_V_GEN)$(STATIC_PROBES_GEN_HEADER) $(srcdir)/hello_probes.d $@
+#     bin_PROGRAMS = hello
+#     hello_SOURCES = hello.c
+#     nodist_hello_SOURCES = hello_probes.h
+#     if STATIC_PROBES_NEED_OBJECT
+#     hello_LDADD = hello-probes.o
+#     endif
+#     hello-probes.o: hello_probes.d $(hello_OBJECTS)
+#             $(AM_V_GEN)$(STATIC_PROBES_GEN_OBJECT) $(srcdir)/hello_probes.d $@ $(hello_OBJECTS)
+#
+#   Installation: copy static_probes.m4 into the package's macro folder
+#   (or into `aclocal --print-ac-dir`), and static-probes.sh and
+#   static-probes.am into its auxiliary folder.
+#
+# LICENSE
+#
+#   Copyright (c) 2026 The StaticProbes authors
+#
+#   Copying and distribution of this file, with or without modification, are
+#   permitted in any medium without royalty provided the copyright notice
+#   and this notice are preserved.  This file is offered as-is, without any
+#   warranty.
+
+#serial 1
+
+AC_DEFUN([STATIC_PROBES_INIT], [dnl
+AC_REQUIRE([AC_PROG_CC])dnl
+AC_REQUIRE([AC_PROG_AWK])dnl
+AC_REQUIRE_AUX_FILE([static-probes.sh])dnl
+AC_ARG_VAR([DTRACE],
+  [the dtrace tool: a DTrace, SystemTap's dtrace wrapper, or "probe-build dtrace"])dnl
+AC_ARG_VAR([DTRACEFLAGS], [flags for every call of $DTRACE (-h and -G)])dnl
+AC_ARG_WITH([dtrace],
+  [AS_HELP_STRING([--with-dtrace@<:@=PATH|check@:>@],
+    [static probes from DTrace provider files: "yes" requires a working
+     dtrace tool, PATH names it, "check" uses one when it works; default:
+     ]m4_default([$1], [no]))],
+  [], [with_dtrace=m4_default([$1], [no])])dnl
+_STATIC_PROBES_SHELL_FNS
+static_probes=no
+static_probes_g_mode=none
+static_probes_gflags=
+static_probes_libs=
+static_probes_aux=`cd "$ac_aux_dir" && pwd`
+STATIC_PROBES_SH="\${SHELL} '$static_probes_aux/static-probes.sh'"
+AS_IF([test -f "$static_probes_aux/static-probes.sh"], [],
+  [AC_MSG_ERROR([static-probes.sh is missing from $ac_aux_dir: copy it there from StaticProbes' autoconf folder])])
+AS_CASE([$with_dtrace],
+  [no], [static_probes_want=no],
+  [yes|check], [static_probes_want=$with_dtrace],
+  [static_probes_want=yes
+   AS_CASE([$with_dtrace],
+     [*/*], [AS_IF([test -d "$with_dtrace" || test ! -x "$with_dtrace"],
+        [AC_MSG_ERROR([--with-dtrace=$with_dtrace: no such executable file])])
+        DTRACE=$with_dtrace],
+     [static_probes_named=`command -v "$with_dtrace" 2>/dev/null`
+      AS_CASE([$static_probes_named],
+        [/*], [DTRACE=$static_probes_named],
+        [AC_MSG_ERROR([--with-dtrace=$with_dtrace: not found in PATH])])])])
+AS_IF([test "$static_probes_want" != no], [_STATIC_PROBES_DETECT])
+AS_IF([test "$static_probes" = yes],
+  [AC_DEFINE([HAVE_STATIC_PROBES], [1],
+     [Define to 1 if static probes (DTrace/SystemTap markers) are compiled in.])
+   AS_IF([test -n "$static_probes_libs"], [LIBS="$static_probes_libs $LIBS"])])
+AC_MSG_CHECKING([whether to compile in static probes])
+AC_MSG_RESULT([$static_probes])
+STATIC_PROBES=$static_probes
+STATIC_PROBES_G_MODE=$static_probes_g_mode
+STATIC_PROBES_GFLAGS=$static_probes_gflags
+STATIC_PROBES_LIBS=$static_probes_libs
+AC_SUBST([STATIC_PROBES])dnl
+AC_SUBST([STATIC_PROBES_G_MODE])dnl
+AC_SUBST([STATIC_PROBES_GFLAGS])dnl
+AC_SUBST([STATIC_PROBES_LIBS])dnl
+AC_SUBST([STATIC_PROBES_SH])dnl
+m4_ifdef([AM_CONDITIONAL], [dnl
+AM_CONDITIONAL([STATIC_PROBES_ENABLED], [test "$static_probes" = yes])dnl
+AM_CONDITIONAL([STATIC_PROBES_NEED_OBJECT],
+  [test "$static_probes" = yes && test "$static_probes_g_mode" != none])dnl
+])dnl
+])# STATIC_PROBES_INIT
+
+
+# _STATIC_PROBES_SHELL_FNS
+# ------------------------
+# Shell helpers for the checks: run a command with its output in
+# config.log, and give up (or, for --with-dtrace=check, turn probes off).
+AC_DEFUN([_STATIC_PROBES_SHELL_FNS], [dnl
+static_probes_run ()
+{
+  AS_ECHO(["$as_me:${as_lineno-$LINENO}: $[*]"]) >&AS_MESSAGE_LOG_FD
+  "$[@]" >&AS_MESSAGE_LOG_FD 2>&1
+  static_probes_status=$?
+  AS_ECHO(["$as_me:${as_lineno-$LINENO}: \$? = $static_probes_status"]) >&AS_MESSAGE_LOG_FD
+  return $static_probes_status
+}
+static_probes_give_up ()
+{
+  rm -f conftest_sp*
+  AS_IF([test "$static_probes_want" = check],
+    [AC_MSG_WARN([static probes off: $[1]])
+     static_probes=no static_probes_want=no],
+    [AC_MSG_ERROR([--with-dtrace: $[1]])])
+}
+])
+
+
+# _STATIC_PROBES_DETECT
+# ---------------------
+# Finds the tool and tries it; sets static_probes, static_probes_g_mode,
+# static_probes_gflags and static_probes_libs.
+AC_DEFUN([_STATIC_PROBES_DETECT], [dnl
+AS_IF([test -z "$DTRACE"],
+  [AC_PATH_PROG([DTRACE], [dtrace])
+   AS_IF([test -z "$DTRACE"],
+     [AC_PATH_PROG([STATIC_PROBES_PROBE_BUILD], [probe-build])
+      AS_IF([test -n "$STATIC_PROBES_PROBE_BUILD"],
+        [DTRACE="$STATIC_PROBES_PROBE_BUILD dtrace"])])],
+  [AC_MSG_CHECKING([for dtrace])
+   AC_MSG_RESULT([$DTRACE])])
+static_probes=yes
+AS_IF([test -z "$DTRACE"],
+  [static_probes_give_up "no dtrace tool found (looked for dtrace and probe-build in PATH); install one, or name it with --with-dtrace=PATH or DTRACE=..."])
+AS_IF([test "$static_probes" = yes], [dnl
+  set dummy $DTRACE
+  static_probes_prog=$[2]
+  AS_CASE([$static_probes_prog],
+    [*/*], [test -f "$static_probes_prog" && test -x "$static_probes_prog"],
+    [command -v "$static_probes_prog" >/dev/null 2>&1]) ||
+    static_probes_give_up "DTRACE=$DTRACE: $static_probes_prog is not an executable file"])
+# Results cached for another tool do not hold for this one.
+AS_IF([test "${static_probes_cv_tool+set}" = set &&
+       test "$static_probes_cv_tool" != "$DTRACE $DTRACEFLAGS"],
+  [AS_UNSET([static_probes_cv_h])
+   AS_UNSET([static_probes_cv_kind])
+   AS_UNSET([static_probes_cv_h_compiles])
+   AS_UNSET([static_probes_cv_link_without_g])
+   AS_UNSET([static_probes_cv_g_mode])
+   AS_UNSET([static_probes_cv_g_flags])
+   AS_UNSET([static_probes_cv_g_libs])])
+static_probes_cv_tool="$DTRACE $DTRACEFLAGS"
+AS_IF([test "$static_probes" = yes], [_STATIC_PROBES_TRY])
+rm -f conftest_sp*
+])
+
+
+# _STATIC_PROBES_CONFTEST
+# -----------------------
+# Writes the test provider file, its header and the test program's object.
+AC_DEFUN([_STATIC_PROBES_CONFTEST], [dnl
+cat >conftest_sp.d <<_SPEOF
+/* A provider for configure's checks. */
+provider static_probes_conftest {
+	probe ping(int, char *);
+	probe tick();
+};
+_SPEOF
+cat >conftest_sp.c <<_SPEOF
+_STATIC_PROBES_PROGRAM
+_SPEOF
+])
+
+m4_define([_STATIC_PROBES_PROGRAM], [[#include "conftest_sp.h"
+int
+main (void)
+{
+  char text[8] = "probe";
+  int n = 1;
+  if (STATIC_PROBES_CONFTEST_PING_ENABLED ())
+    n = 2;
+  STATIC_PROBES_CONFTEST_PING (n, text);
+  STATIC_PROBES_CONFTEST_TICK ();
+  return n == 42;
+}
+]])
+
+
+# _STATIC_PROBES_TRY
+# ------------------
+AC_DEFUN([_STATIC_PROBES_TRY], [dnl
+AC_LANG_PUSH([C])dnl
+_STATIC_PROBES_CONFTEST
+static_probes_header ()
+{
+  test -s conftest_sp.h ||
+    static_probes_run $DTRACE $DTRACEFLAGS -h -s conftest_sp.d -o conftest_sp.h
+}
+AC_CACHE_CHECK([whether $DTRACE -h works], [static_probes_cv_h],
+  [rm -f conftest_sp.h
+   AS_IF([static_probes_header && test -s conftest_sp.h],
+     [static_probes_cv_h=yes], [static_probes_cv_h=no])])
+AS_IF([test "$static_probes_cv_h" != yes],
+  [static_probes_give_up "$DTRACE $DTRACEFLAGS -h does not work on a small provider file (see config.log)"])
+AS_IF([test "$static_probes" = yes], [dnl
+AC_CACHE_CHECK([which dtrace $DTRACE is], [static_probes_cv_kind],
+  [static_probes_cv_kind="unknown"
+   AS_IF([static_probes_header], [dnl
+   if grep 'probe-build' conftest_sp.h >/dev/null 2>&1; then
+     static_probes_cv_kind="probe-build dtrace (SystemTap SDT notes)"
+   elif grep 'sys/sdt.h' conftest_sp.h >/dev/null 2>&1; then
+     static_probes_cv_kind="SystemTap's dtrace wrapper (SDT notes)"
+   elif grep '__dtrace_probe\$' conftest_sp.h >/dev/null 2>&1; then
+     static_probes_cv_kind="DTrace, macOS style (the linker makes the probes)"
+   elif grep '__dtrace_static_probes_conftest___' conftest_sp.h >/dev/null 2>&1; then
+     static_probes_cv_kind="DTrace, Solaris style (dtrace -G makes the probes)"
+   fi])])
+AC_CACHE_CHECK([whether the $DTRACE -h header compiles], [static_probes_cv_h_compiles],
+  [static_probes_cv_h_compiles=no
+   AS_IF([static_probes_header],
+     [AC_COMPILE_IFELSE([AC_LANG_SOURCE([_STATIC_PROBES_PROGRAM])],
+       [static_probes_cv_h_compiles=yes])])])
+AS_IF([test "$static_probes_cv_h_compiles" != yes],
+  [static_probes_give_up "the header from $DTRACE -h does not compile with $CC $CPPFLAGS $CFLAGS (see config.log)"])
+])
+AS_IF([test "$static_probes" = yes], [dnl
+AC_CACHE_CHECK([whether programs link without a dtrace -G object], [static_probes_cv_link_without_g],
+  [static_probes_cv_link_without_g=no
+   AS_IF([static_probes_header],
+     [AC_LINK_IFELSE([AC_LANG_SOURCE([_STATIC_PROBES_PROGRAM])],
+       [static_probes_cv_link_without_g=yes])])])
+])
+AS_IF([test "$static_probes" = yes && test "$static_probes_cv_link_without_g" = yes],
+  [static_probes_g_mode=none])
+AS_IF([test "$static_probes" = yes && test "$static_probes_cv_link_without_g" = no], [dnl
+AC_CACHE_CHECK([how $DTRACE -G makes the probe object], [static_probes_cv_g_mode],
+  [_STATIC_PROBES_TRY_G])
+AS_CASE([$static_probes_cv_g_mode],
+  [stub*|rewrite*], [static_probes_g_mode=`echo "$static_probes_cv_g_mode" | sed 's/ .*//'`
+    static_probes_gflags=$static_probes_cv_g_flags],
+  [static_probes_give_up "$DTRACE $DTRACEFLAGS -G fails, with and without the program's objects and with -32/-64 and -xnolibs (see config.log)"])
+])
+AS_IF([test "$static_probes" = yes && test "$static_probes_g_mode" != none], [dnl
+AC_MSG_CHECKING([for the flags -G needs])
+AC_MSG_RESULT([${static_probes_gflags:-none}])
+AC_CACHE_CHECK([for the libraries a program with a -G object needs], [static_probes_cv_g_libs],
+  [static_probes_cv_g_libs=failed
+   _STATIC_PROBES_G_OBJECT([$static_probes_gflags])
+   for static_probes_lib in '' -lelf; do
+     rm -f conftest_sp$ac_exeext
+     AS_IF([static_probes_run $CC $CFLAGS $LDFLAGS -o conftest_sp$ac_exeext conftest_sp.$ac_objext conftest_sp_probes.$ac_objext $static_probes_lib $LIBS],
+       [static_probes_cv_g_libs=${static_probes_lib:-none}; break])
+   done])
+AS_CASE([$static_probes_cv_g_libs],
+  [none], [],
+  [failed], [static_probes_give_up "a program does not link with the $DTRACE -G object, with or without -lelf (see config.log)"],
+  [static_probes_libs=$static_probes_cv_g_libs])
+])
+AC_LANG_POP([C])dnl
+])
+
+
+# _STATIC_PROBES_G_OBJECT(FLAGS, [WITH-OBJECTS])
+# ----------------------------------------------
+# Compiles conftest_sp.c afresh and runs -G with FLAGS, over the object
+# when WITH-OBJECTS is "yes" (or when the cached mode says the tool needs it).
+AC_DEFUN([_STATIC_PROBES_G_OBJECT], [dnl
+rm -f conftest_sp.$ac_objext conftest_sp_probes.$ac_objext
+static_probes_header &&
+  static_probes_run $CC -c $CPPFLAGS $CFLAGS conftest_sp.c -o conftest_sp.$ac_objext &&
+  cp conftest_sp.$ac_objext conftest_sp_orig.$ac_objext &&
+  AS_CASE([m4_default([$2], [$static_probes_cv_g_mode])],
+    [yes*|rewrite*|stub\ over*],
+      [static_probes_run $DTRACE $DTRACEFLAGS $1 -G -s conftest_sp.d -o conftest_sp_probes.$ac_objext conftest_sp.$ac_objext],
+    [static_probes_run $DTRACE $DTRACEFLAGS $1 -G -s conftest_sp.d -o conftest_sp_probes.$ac_objext]) &&
+  test -s conftest_sp_probes.$ac_objext
+])
+
+
+# _STATIC_PROBES_TRY_G
+# --------------------
+# Sets static_probes_cv_g_mode to "stub", "stub over objects" (the tool
+# needs the objects but leaves them alone) or "rewrite", or "failed"; and
+# static_probes_cv_g_flags.
+AC_DEFUN([_STATIC_PROBES_TRY_G], [dnl
+static_probes_cv_g_mode=failed
+static_probes_cv_g_flags=
+AC_COMPUTE_INT([static_probes_ptr_size], [sizeof (void *)], [],
+  [static_probes_ptr_size=0])
+AS_CASE([$static_probes_ptr_size],
+  [8], [static_probes_bits=-64],
+  [4], [static_probes_bits=-32],
+  [static_probes_bits=])
+for static_probes_flags in '' "$static_probes_bits" -xnolibs "$static_probes_bits -xnolibs"; do
+  AS_IF([_STATIC_PROBES_G_OBJECT([$static_probes_flags], [no])],
+    [static_probes_cv_g_mode=stub],
+    [AS_IF([_STATIC_PROBES_G_OBJECT([$static_probes_flags], [yes])],
+      [AS_IF([cmp conftest_sp.$ac_objext conftest_sp_orig.$ac_objext >/dev/null 2>&1],
+        [static_probes_cv_g_mode="stub over objects"],
+        [static_probes_cv_g_mode=rewrite])])])
+  AS_IF([test "$static_probes_cv_g_mode" != failed],
+    [static_probes_cv_g_flags=$static_probes_flags
+     break])
+done
+])
+
+
+# STATIC_PROBES_CHECK([PROVIDER.d ...])
+# -------------------------------------
+AC_DEFUN([STATIC_PROBES_CHECK], [dnl
+AC_REQUIRE([STATIC_PROBES_INIT])dnl
+m4_foreach_w([static_probes_file], [$1], [dnl
+AC_MSG_CHECKING([whether the probe header from ]static_probes_file[ compiles])
+rm -f conftest_sp.h conftest_sp.err
+AS_ECHO(["$as_me:${as_lineno-$LINENO}: static-probes.sh header $srcdir/]static_probes_file[ (STATIC_PROBES=$static_probes DTRACE=$DTRACE DTRACEFLAGS=$DTRACEFLAGS)"]) >&AS_MESSAGE_LOG_FD
+AS_IF([STATIC_PROBES=$static_probes DTRACE=$DTRACE DTRACEFLAGS=$DTRACEFLAGS \
+         ${SHELL} "$static_probes_aux/static-probes.sh" header "$srcdir/]static_probes_file[" conftest_sp.h 2>conftest_sp.err],
+  [cat conftest_sp.err >&AS_MESSAGE_LOG_FD
+   AC_COMPILE_IFELSE([AC_LANG_SOURCE([[#include "conftest_sp.h"
+int main (void) { return 0; }]])],
+     [AC_MSG_RESULT([yes])],
+     [AC_MSG_RESULT([no])
+      rm -f conftest_sp*
+      AC_MSG_ERROR([the probe header made from ]static_probes_file[ does not compile (see config.log)])])],
+  [AC_MSG_RESULT([no])
+   cat conftest_sp.err >&AS_MESSAGE_LOG_FD
+   sed 's/^/  /' conftest_sp.err >&2
+   static_probes_why=`grep -i 'error' conftest_sp.err | sed 1q`
+   test -n "$static_probes_why" || static_probes_why=`sed 1q conftest_sp.err`
+   rm -f conftest_sp*
+   AC_MSG_ERROR([the probe header step failed on ]static_probes_file[: $static_probes_why])])
+rm -f conftest_sp*
+])dnl
+])

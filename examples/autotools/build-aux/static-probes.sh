@@ -1,0 +1,1 @@
+../../../autoconf/static-probes.sh

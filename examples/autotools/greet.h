@@ -1,0 +1,7 @@
+#ifndef GREET_H
+#define GREET_H
+
+/* Prints "hello, NAME" and returns the number of bytes written. */
+long greet (const char *name);
+
+#endif

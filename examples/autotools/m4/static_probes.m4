@@ -1,0 +1,1 @@
+../../../autoconf/static_probes.m4
