@@ -217,6 +217,7 @@ AS_IF([test "${static_probes_cv_tool+set}" = set &&
    AS_UNSET([static_probes_cv_g_flags])
    AS_UNSET([static_probes_cv_g_libs])])
 static_probes_cv_tool="$DTRACE $DTRACEFLAGS"
+static_probes_tool="$DTRACE${DTRACEFLAGS:+ $DTRACEFLAGS}"
 AS_IF([test "$static_probes" = yes], [_STATIC_PROBES_TRY])
 rm -f conftest_sp*
 ])
@@ -268,7 +269,7 @@ AC_CACHE_CHECK([whether $DTRACE -h works], [static_probes_cv_h],
    AS_IF([static_probes_header && test -s conftest_sp.h],
      [static_probes_cv_h=yes], [static_probes_cv_h=no])])
 AS_IF([test "$static_probes_cv_h" != yes],
-  [static_probes_give_up "$DTRACE $DTRACEFLAGS -h does not work on a small provider file (see config.log)"])
+  [static_probes_give_up "$static_probes_tool -h does not work on a small provider file (see config.log)"])
 AS_IF([test "$static_probes" = yes], [dnl
 AC_CACHE_CHECK([which dtrace $DTRACE is], [static_probes_cv_kind],
   [static_probes_cv_kind="unknown"
@@ -305,7 +306,7 @@ AC_CACHE_CHECK([how $DTRACE -G makes the probe object], [static_probes_cv_g_mode
 AS_CASE([$static_probes_cv_g_mode],
   [stub*|rewrite*], [static_probes_g_mode=`echo "$static_probes_cv_g_mode" | sed 's/ .*//'`
     static_probes_gflags=$static_probes_cv_g_flags],
-  [static_probes_give_up "$DTRACE $DTRACEFLAGS -G fails, with and without the program's objects and with -32/-64 and -xnolibs (see config.log)"])
+  [static_probes_give_up "$static_probes_tool -G fails, with and without the program's objects and with -32/-64 and -xnolibs (see config.log)"])
 ])
 AS_IF([test "$static_probes" = yes && test "$static_probes_g_mode" != none], [dnl
 AC_MSG_CHECKING([for the flags -G needs])
@@ -392,7 +393,7 @@ int main (void) { return 0; }]])],
   [AC_MSG_RESULT([no])
    cat conftest_sp.err >&AS_MESSAGE_LOG_FD
    sed 's/^/  /' conftest_sp.err >&2
-   static_probes_why=`grep -i 'error' conftest_sp.err | sed 1q`
+   static_probes_why=`grep -v '^static-probes.sh: ' conftest_sp.err | sed 1q`
    test -n "$static_probes_why" || static_probes_why=`sed 1q conftest_sp.err`
    rm -f conftest_sp*
    AC_MSG_ERROR([the probe header step failed on ]static_probes_file[: $static_probes_why])])

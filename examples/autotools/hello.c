@@ -27,5 +27,6 @@ main (int argc, char **argv)
     greet ("world");
   for (i = 1; i < argc; i++)
     greet (argv[i]);
+  farewell (argc < 2 ? "world" : argv[argc - 1]);
   return 0;
 }

@@ -7,4 +7,6 @@ provider hello {
 	probe greet(const char *, int);
 	/* libgreet is done: the number of bytes it wrote */
 	probe greet__done(long);
+	/* libgreet says goodbye to NAME */
+	probe farewell(const char *);
 };

@@ -6,7 +6,8 @@ fail () { echo "FAIL: $*"; status=1; }
 
 out=`./hello autotools probes` || fail "./hello exited with status $?"
 expected="hello, autotools
-hello, probes"
+hello, probes
+goodbye, probes"
 test "$out" = "$expected" || fail "./hello printed '$out', not '$expected'"
 
 out=`./hello --probes` || fail "./hello --probes exited with status $?"
