@@ -196,31 +196,117 @@ fn aarch64_asm_assembles_into_notes() {
     assert!(sections.contains(".probes") && sections.contains("65536"), "{sections}");
 }
 
-/// gdb reads an aarch64 probe site's `x` registers at the sizes the note
-/// gives (the upper bits hold junk on purpose), running the program under
-/// qemu-aarch64.
+/// Stable Rust here has no aarch64 standard library, but nightly rustc can
+/// compile `#![no_core]` code for aarch64. Each `asm!` block of the aarch64
+/// module is compiled as is, its operands fed from function parameters of
+/// the note's sizes, so rustc itself formats the registers and checks the
+/// operand types and options.
+fn aarch64_sites_by_rustc(dir: &Path) -> PathBuf {
+    let out = Build::new()
+        .file(fixture("kinds.d"))
+        .rust_type("my_id_t", "u32")
+        .target("linux", "aarch64")
+        .out_dir(dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap();
+    let module = std::fs::read_to_string(&out.module).unwrap();
+    let mut krate = String::from(
+        "#![feature(no_core, lang_items, rustc_attrs, decl_macro)]\n\
+         #![allow(internal_features)]\n\
+         #![deny(warnings)]\n\
+         #![no_core]\n\
+         #![crate_type = \"lib\"]\n\
+         #[lang = \"pointee_sized\"] pub trait PointeeSized {}\n\
+         #[lang = \"meta_sized\"] pub trait MetaSized: PointeeSized {}\n\
+         #[lang = \"sized\"] pub trait Sized: MetaSized {}\n\
+         #[lang = \"copy\"] pub trait Copy {}\n\
+         #[lang = \"drop_glue\"] unsafe fn drop_in_place<T: ?Sized>(_: *mut T) {}\n\
+         #[lang = \"legacy_receiver\"] pub trait LegacyReceiver {}\n\
+         impl Copy for i8 {} impl Copy for u8 {} impl Copy for i16 {} impl Copy for u16 {}\n\
+         impl Copy for i32 {} impl Copy for u32 {} impl Copy for i64 {} impl Copy for u64 {}\n\
+         #[rustc_builtin_macro] pub macro asm(\"assembly template\", $(operands,)* $(options($(option),*))?) { /* built in */ }\n",
+    );
+    let mut semaphores: Vec<String> = Vec::new();
+    for (i, block) in module.split("core::arch::asm!(").skip(1).enumerate() {
+        let block = &block[..block.find(");").unwrap()];
+        let note_args = block
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("\".asciz \\\"") && l.contains("{a"))
+            .unwrap_or("");
+        let mut params = Vec::new();
+        let mut body = String::new();
+        for line in block.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if let Some(rest) = line.strip_prefix('a').filter(|r| r.contains(" = in(")) {
+                let n: usize = rest[..rest.find(' ').unwrap()].parse().unwrap();
+                let spec = note_args.split(' ').find(|a| a.contains(&format!("{{a{n}:"))).unwrap();
+                let size: i32 = spec.trim_start_matches("\\\"").split('@').next().unwrap().parse().unwrap();
+                let ty = format!("{}{}", if size < 0 { 'i' } else { 'u' }, size.abs() * 8);
+                params.push(format!("v{n}: {ty}"));
+                body.push_str(&format!("a{n} = in(reg) v{n},\n"));
+            } else if let Some(name) = line.strip_prefix("semaphore = sym ") {
+                let name = name.trim_end_matches(',');
+                if !semaphores.iter().any(|s| s == name) {
+                    semaphores.push(name.to_string());
+                }
+                body.push_str(line);
+                body.push('\n');
+            } else {
+                body.push_str(line);
+                body.push('\n');
+            }
+        }
+        krate.push_str(&format!(
+            "#[no_mangle]\npub unsafe extern \"C\" fn site_{i}({}) {{\nasm!(\n{body});\n}}\n",
+            params.join(", ")
+        ));
+    }
+    for name in &semaphores {
+        krate.push_str(&format!("#[no_mangle]\n#[link_section = \".probes\"]\n#[used]\npub static mut {name}: u16 = 0;\n"));
+    }
+    let source = dir.join("sites.rs");
+    std::fs::write(&source, krate).unwrap();
+    let object = dir.join("sites.o");
+    let log = run(Command::new("rustc")
+        .args(["+nightly", "--target", "aarch64-unknown-linux-gnu", "--emit", "obj", "-O", "-o"])
+        .arg(&object)
+        .arg(&source));
+    assert!(!log.contains("warning"), "{log}");
+    object
+}
+
+/// The aarch64 probe sites compiled by rustc (nightly, `no_core`) into the
+/// notes and the page-aligned `.probes`, and gdb reading each argument at
+/// the note's size from registers whose upper bits hold junk, running the
+/// program under qemu-aarch64.
 #[test]
-fn aarch64_arguments_read_by_gdb_under_qemu() {
-    let dir = scratch("aarch64-gdb");
-    let sites = aarch64_sites(&dir);
-    // The first site is `ints(char, signed char, unsigned char, short,
-    // unsigned short, int)`.
-    let program = format!(
-        ".text\n.globl _start\n_start:\n\
+fn aarch64_sites_compiled_by_rustc_read_by_gdb_under_qemu() {
+    let dir = scratch("aarch64-rustc");
+    let sites = aarch64_sites_by_rustc(&dir);
+    let notes = run(Command::new("readelf").args(["-nW"]).arg(&sites));
+    assert_eq!(notes.matches("NT_STAPSDT").count(), 10, "{notes}");
+    let sections = run(Command::new("readelf").args(["-SW"]).arg(&sites));
+    assert!(sections.contains(".probes") && sections.contains("65536"), "{sections}");
+    // site_0 is `ints(char, signed char, unsigned char, short, unsigned
+    // short, int)`; the C calling convention leaves the upper bits of
+    // narrow arguments unspecified, so junk there is fair.
+    let start = ".text\n.globl _start\n_start:\n\
          ldr x0, =0x1234567890abcd01\n\
          ldr x1, =0x12345678000000ff\n\
          ldr x2, =0x00000000000000fe\n\
          ldr x3, =0x7777777700008001\n\
          ldr x4, =0x000000000000ffff\n\
          ldr x5, =0x11111111fffffffe\n\
-         {}\
-         mov x8, #93\nmov x0, #0\nsvc #0\n.ltorg\n\
-         .data\n.globl sem0\nsem0: .2byte 0\n",
-        sites[0]
-    );
-    std::fs::write(dir.join("prog.s"), program).unwrap();
-    run(Command::new("aarch64-linux-gnu-as").arg("-o").arg(dir.join("prog.o")).arg(dir.join("prog.s")));
-    run(Command::new("aarch64-linux-gnu-ld").args(["-static", "-o"]).arg(dir.join("prog")).arg(dir.join("prog.o")));
+         bl site_0\n\
+         mov x8, #93\nmov x0, #0\nsvc #0\n.ltorg\n";
+    std::fs::write(dir.join("start.s"), start).unwrap();
+    run(Command::new("aarch64-linux-gnu-as").arg("-o").arg(dir.join("start.o")).arg(dir.join("start.s")));
+    run(Command::new("aarch64-linux-gnu-ld")
+        .args(["-static", "-o"])
+        .arg(dir.join("prog"))
+        .arg(dir.join("start.o"))
+        .arg(&sites));
     let port = 20000 + std::process::id() % 20000;
     let mut qemu = Command::new("qemu-aarch64")
         .args(["-g", &port.to_string()])
@@ -249,7 +335,7 @@ fn aarch64_arguments_read_by_gdb_under_qemu() {
     }
     let _ = qemu.wait();
     let args: Vec<&str> = text.lines().filter(|l| l.starts_with("arg")).collect();
-    assert_eq!(args, ["arg0=1", "arg1=-1", "arg2=254", "arg3=-32767", "arg4=65535", "arg5=-2"], "{text}");
+    assert_eq!(args, ["arg0=1", "arg1=-1", "arg2=254", "arg3=-32767", "arg4=65535", "arg5=-2"], "{text}\n{notes}");
 }
 
 #[test]
