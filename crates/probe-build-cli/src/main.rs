@@ -19,7 +19,7 @@ use std::path::Path;
 use clap::Parser;
 
 use crate::cli::{BpftraceArgs, Cli, Command};
-use crate::failure::{Failure, Result, EXIT_OK};
+use crate::failure::{Result, EXIT_OK};
 use crate::output::{write_output, Destination};
 
 fn main() {
@@ -104,9 +104,4 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
         }
         Command::List(args) => list::run(&args),
     }
-}
-
-#[allow(dead_code)]
-fn usage(message: impl Into<String>) -> Failure {
-    Failure::Usage(message.into())
 }
