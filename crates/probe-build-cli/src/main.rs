@@ -96,12 +96,37 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
             write_output(&Destination::from_arg(&args.output), text.as_bytes())
         }
         Command::Bpftrace(BpftraceArgs { script: args, max_args }) => {
-            let file = input::read_provider_file(&args.file, &args.read.options())?;
+            let mut file = input::read_provider_file(&args.file, &args.read.options())?;
+            keep_probes_with_sites(&mut file, Path::new(&args.binary));
             let options =
                 probe_gen::bpftrace_script::BpftraceOptions::new(args.binary).max_args(max_args);
             let text = probe_gen::bpftrace_script::generate(&file, &options);
             write_output(&Destination::from_arg(&args.output), text.as_bytes())
         }
         Command::List(args) => list::run(&args),
+    }
+}
+
+/// bpftrace rejects a whole script when one `usdt:` probe has no site in the
+/// binary (projects declare probes they never fire: CPython 3.11's
+/// `instance__new__start`). When the binary exists, probes without a site
+/// are left out, with a warning; before the binary is built, all are kept.
+fn keep_probes_with_sites(file: &mut probe_provider::ProviderFile, binary: &Path) {
+    let Ok(found) = probe_inspect::read_file(binary) else { return };
+    let sites: std::collections::HashSet<(String, String)> =
+        found.probes.into_iter().map(|p| (p.provider, p.name)).collect();
+    for provider in &mut file.providers {
+        let name = provider.name.clone();
+        provider.probes.retain(|probe| {
+            let present = sites.contains(&(name.clone(), probe.name.clone()));
+            if !present {
+                eprintln!(
+                    "probe-build: warning: probe {name}:{} has no site in {}; left out of the script",
+                    probe.name,
+                    binary.display()
+                );
+            }
+            present
+        });
     }
 }

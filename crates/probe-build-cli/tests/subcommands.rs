@@ -219,6 +219,18 @@ fn list_shows_probes_and_check_names_missing_ones() {
     assert!(stderr.contains("more.d:5:24: error: probe other:gone has no site in prog"), "{stderr}");
     assert!(!stderr.contains("function__entry"), "{stderr}");
 
+    // bpftrace refuses a script naming a probe without a site: for an
+    // existing binary such probes are left out, with a warning.
+    let out = run(probe_build().current_dir(&s.dir).arg("bpftrace").arg(&more).args(["--binary", "prog"]));
+    assert!(out.status.success());
+    let script = String::from_utf8_lossy(&out.stdout);
+    let warnings = String::from_utf8_lossy(&out.stderr);
+    assert!(script.contains("usdt:prog:vm:function__entry"), "{script}");
+    assert!(!script.contains("lost") && !script.contains("gone"), "{script}");
+    assert!(warnings.contains("probe vm:lost has no site in prog"), "{warnings}");
+    let before_build = run_ok(probe_build().current_dir(&s.dir).arg("bpftrace").arg(&more).args(["--binary", "not-built-yet"]));
+    assert!(before_build.contains("usdt:not-built-yet:vm:lost"), "{before_build}");
+
     // Not ELF: a clear error, exit 1.
     let stderr = run_fails(probe_build().current_dir(&s.dir).args(["list", "main.c"]), 1);
     assert!(stderr.contains("main.c: not an ELF file"), "{stderr}");
