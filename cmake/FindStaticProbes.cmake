@@ -523,8 +523,30 @@ endif()
 # Attaching providers to targets.
 # ---------------------------------------------------------------------------
 
+# The results, for functions called where find_package's variables are not
+# visible (a sibling directory).
+set(_StaticProbes_RESULT_VARIABLES _StaticProbes_MODULE_FILE StaticProbes_ENABLED
+  StaticProbes_EXECUTABLE StaticProbes_COMMAND StaticProbes_TOOL_KIND StaticProbes_NEEDS_G
+  StaticProbes_G_NEEDS_OBJECTS StaticProbes_DTRACEFLAGS StaticProbes_LINK_LIBRARIES)
+macro(_static_probes_publish_results)
+  foreach(_sp_var IN LISTS _StaticProbes_RESULT_VARIABLES)
+    set_property(GLOBAL PROPERTY ${_sp_var} "${${_sp_var}}")
+  endforeach()
+endmacro()
+
 function(static_probes_add_provider target provider)
   cmake_parse_arguments(PARSE_ARGV 2 arg "PUBLIC" "HEADER" "FLAGS")
+  if(NOT DEFINED StaticProbes_ENABLED OR NOT DEFINED _StaticProbes_MODULE_FILE)
+    get_property(known GLOBAL PROPERTY StaticProbes_ENABLED SET)
+    if(NOT known)
+      message(FATAL_ERROR "static_probes_add_provider(${target}): call find_package(StaticProbes) first")
+    endif()
+    foreach(var IN ITEMS _StaticProbes_MODULE_FILE StaticProbes_ENABLED StaticProbes_EXECUTABLE
+        StaticProbes_COMMAND StaticProbes_TOOL_KIND StaticProbes_NEEDS_G StaticProbes_G_NEEDS_OBJECTS
+        StaticProbes_DTRACEFLAGS StaticProbes_LINK_LIBRARIES)
+      get_property(${var} GLOBAL PROPERTY ${var})
+    endforeach()
+  endif()
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "static_probes_add_provider(${target}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -870,6 +892,7 @@ set(StaticProbes_VERSION "${_StaticProbes_MODULE_VERSION}")
 
 if(StaticProbes__TRYING)
   # Inside the detection's own test project: settings come from outside.
+  _static_probes_publish_results()
   cmake_policy(POP)
   return()
 endif()
@@ -967,6 +990,7 @@ else()
   endif()
 endif()
 
+_static_probes_publish_results()
 if(StaticProbes_ENABLED)
   set(_sp_description "probes on: ${StaticProbes_EXECUTABLE} (${StaticProbes_TOOL_KIND})")
 else()

@@ -322,6 +322,29 @@ objects-32bit)
   [ "$out" = "hello, cmake
 hello, probes
 goodbye, probes" ] || fail "hello printed '$out' under qemu-i386" ;;
+sibling-dirs)
+  # find_package in one directory, the provider attached in a sibling one
+  # (the results are global properties, not only variables).
+  mkdir -p src/probes src/app
+  cp "$example"/*.c "$example"/*.h "$example/hello_probes.d" src/app/
+  echo 'find_package(StaticProbes REQUIRED)' > src/probes/CMakeLists.txt
+  cat > src/app/CMakeLists.txt <<'EOD'
+add_library(greet SHARED greet.c farewell.c)
+static_probes_add_provider(greet hello_probes.d)
+add_executable(hello hello.c)
+target_link_libraries(hello PRIVATE greet)
+static_probes_add_provider(hello hello_probes.d)
+target_compile_definitions(hello PRIVATE HAVE_STATIC_PROBES=1)
+EOD
+  cat > src/CMakeLists.txt <<'EOD'
+cmake_minimum_required(VERSION 3.16)
+project(siblings C)
+add_subdirectory(probes)
+add_subdirectory(app)
+EOD
+  SRC=$work/src configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
+  build b
+  check_on b/app ;;
 install-config)
   # Install the package; a consumer finds it with find_package(... CONFIG).
   cmake -S "$module_dir" -B pkg -DCMAKE_INSTALL_PREFIX="$work/prefix" >pkg.log 2>&1 || { cat pkg.log >&2; fail "configuring the package failed"; }
