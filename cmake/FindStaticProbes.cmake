@@ -572,20 +572,34 @@ function(static_probes_add_provider target provider)
   get_filename_component(header_dir "${header}" DIRECTORY)
   file(MAKE_DIRECTORY "${header_dir}")
 
+  set(flags ${StaticProbes_DTRACEFLAGS} ${arg_FLAGS})
+  set(tool_env "${CMAKE_COMMAND}" -E env)
+  if(CMAKE_C_COMPILER_LOADED)
+    # SystemTap's wrapper compiles its stub with $CC: use the project's.
+    list(APPEND tool_env "CC=${CMAKE_C_COMPILER}")
+  endif()
+  set(command ${StaticProbes_COMMAND} ${flags})
+
+  # The outputs also depend on a file that changes only when the settings
+  # do (probes switched on or off, another tool or flags), so no generator
+  # has to notice the changed command line by itself.
+  set(settings_stamp "${dir}/settings.txt")
+  set(settings_text "enabled=${StaticProbes_ENABLED}\nneeds_g=${StaticProbes_NEEDS_G}\ncommand=${command}\n")
+  set(old_settings "")
+  if(EXISTS "${settings_stamp}")
+    file(READ "${settings_stamp}" old_settings)
+  endif()
+  if(NOT old_settings STREQUAL settings_text)
+    file(WRITE "${settings_stamp}" "${settings_text}")
+  endif()
+
   if(StaticProbes_ENABLED)
-    set(flags ${StaticProbes_DTRACEFLAGS} ${arg_FLAGS})
-    set(tool_env "${CMAKE_COMMAND}" -E env)
-    if(CMAKE_C_COMPILER_LOADED)
-      # SystemTap's wrapper compiles its stub with $CC: use the project's.
-      list(APPEND tool_env "CC=${CMAKE_C_COMPILER}")
-    endif()
-    set(command ${StaticProbes_COMMAND} ${flags})
     add_custom_command(OUTPUT "${header}"
       COMMAND ${tool_env} "${CMAKE_COMMAND}" -DStaticProbes_SCRIPT_ACTION=run
         "-DStaticProbes_SCRIPT_OUTPUT=${header}"
         "-DStaticProbes_SCRIPT_COMMAND=${command};-h;-s;${provider}"
         -P "${_StaticProbes_MODULE_FILE}"
-      DEPENDS "${provider}" ${StaticProbes_EXECUTABLE}
+      DEPENDS "${provider}" ${StaticProbes_EXECUTABLE} "${settings_stamp}"
       WORKING_DIRECTORY "${dir}"
       COMMENT "Generating ${arg_HEADER} from ${base}.d for ${target} (${StaticProbes_TOOL_KIND})"
       VERBATIM)
@@ -595,7 +609,7 @@ function(static_probes_add_provider target provider)
         "-DStaticProbes_SCRIPT_INPUT=${provider}"
         "-DStaticProbes_SCRIPT_OUTPUT=${header}"
         -P "${_StaticProbes_MODULE_FILE}"
-      DEPENDS "${provider}" "${_StaticProbes_MODULE_FILE}"
+      DEPENDS "${provider}" "${_StaticProbes_MODULE_FILE}" "${settings_stamp}"
       COMMENT "Generating ${arg_HEADER} from ${base}.d for ${target} (no-op markers)"
       VERBATIM)
   endif()
@@ -618,7 +632,7 @@ function(static_probes_add_provider target provider)
         "-DStaticProbes_SCRIPT_OUTPUT=${object}"
         "-DStaticProbes_SCRIPT_COMMAND=${command};-G;-s;${provider}"
         -P "${_StaticProbes_MODULE_FILE}"
-      DEPENDS "${provider}" ${StaticProbes_EXECUTABLE}
+      DEPENDS "${provider}" ${StaticProbes_EXECUTABLE} "${settings_stamp}"
       WORKING_DIRECTORY "${dir}"
       COMMENT "Generating ${base}.o from ${base}.d for ${target}"
       VERBATIM)
@@ -928,8 +942,9 @@ set(_sp_reason "")
 if(_sp_mode STREQUAL "OFF")
   set(_sp_reason "STATIC_PROBES is OFF")
 else()
-  if((NOT DEFINED DTRACE OR DTRACE STREQUAL "") AND DEFINED ENV{DTRACE} AND NOT "$ENV{DTRACE}" STREQUAL "")
-    set(DTRACE "$ENV{DTRACE}" CACHE FILEPATH "The dtrace tool: a DTrace, SystemTap's wrapper or probe-build")
+  if(NOT DTRACE AND NOT "$ENV{DTRACE}" STREQUAL "")
+    # Empty or not found before: the environment decides.
+    set(DTRACE "$ENV{DTRACE}" CACHE FILEPATH "The dtrace tool: a DTrace, SystemTap's wrapper or probe-build" FORCE)
   endif()
   # An installed package looks beside itself too (<prefix>/bin).
   find_program(DTRACE NAMES dtrace probe-build HINTS ${_StaticProbes_HINT_BIN}

@@ -345,6 +345,18 @@ EOD
   SRC=$work/src configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
   build b
   check_on b/app ;;
+switch-mode)
+  # One build tree, probes switched OFF -> ON -> OFF, with Makefiles (which
+  # compare times, not command lines): headers and objects follow.
+  configure b "Unix Makefiles" -DSTATIC_PROBES=OFF
+  build b -j2
+  check_off b
+  configure b "Unix Makefiles" -DSTATIC_PROBES=ON -DDTRACE=$stap
+  build b -j2
+  check_on b
+  configure b "Unix Makefiles" -DSTATIC_PROBES=OFF
+  build b -j2
+  check_off b ;;
 install-config)
   # Install the package; a consumer finds it with find_package(... CONFIG).
   cmake -S "$module_dir" -B pkg -DCMAKE_INSTALL_PREFIX="$work/prefix" >pkg.log 2>&1 || { cat pkg.log >&2; fail "configuring the package failed"; }
