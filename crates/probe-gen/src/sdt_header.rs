@@ -92,7 +92,12 @@ fn write_probe(out: &mut String, provider: &Provider, probe: &Probe, flavor: Sdt
             None => arg.ty.written.clone(),
         })
         .collect();
-    let _ = writeln!(out, "/* {} ( {} ) */", macro_name, comment_safe(&types.join(", ")));
+    let _ = writeln!(
+        out,
+        "/* {} ( {} ) */",
+        macro_name,
+        comment_safe(&types.join(", "))
+    );
 
     let visibility = match flavor {
         // The -G object defines the semaphores hidden; saying so here lets the
@@ -105,7 +110,10 @@ fn write_probe(out: &mut String, provider: &Provider, probe: &Probe, flavor: Sdt
         "__extension__ extern unsigned short {semaphore} __attribute__ ((unused)) \
          __attribute__ ((section (\".probes\"))){visibility};"
     );
-    let _ = writeln!(out, "#define {macro_name}_ENABLED() __builtin_expect ({semaphore}, 0)");
+    let _ = writeln!(
+        out,
+        "#define {macro_name}_ENABLED() __builtin_expect ({semaphore}, 0)"
+    );
 
     let params: Vec<String> = (1..=probe.args.len()).map(|i| format!("arg{i}")).collect();
     let _ = writeln!(out, "#define {}({}) \\", macro_name, params.join(", "));
@@ -171,7 +179,9 @@ fn write_probe_helpers(out: &mut String) {
             let _ = write!(params, ", w{i}, a{i}");
         }
         let _ = writeln!(out, "#define __static_probes_sdt_probe{n}({params}) \\");
-        out.push_str("  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \\\n");
+        out.push_str(
+            "  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \\\n",
+        );
         for i in 1..=n {
             if i > 1 {
                 out.push_str("      \".ascii \\\" \\\"\\n\" \\\n");
@@ -378,19 +388,41 @@ mod tests {
     use std::sync::Arc;
 
     fn span() -> Span {
-        Span { file: Arc::from(Path::new("t.d")), line: 1, column: 1 }
+        Span {
+            file: Arc::from(Path::new("t.d")),
+            line: 1,
+            column: 1,
+        }
     }
 
     fn file() -> ProviderFile {
-        let int = CType { written: "int".into(), normalized: "int".into(), class: TypeClass::Integer(IntType::Int) };
+        let int = CType {
+            written: "int".into(),
+            normalized: "int".into(),
+            class: TypeClass::Integer(IntType::Int),
+        };
         ProviderFile {
             path: PathBuf::from("t.d"),
             providers: vec![Provider {
                 name: "python".into(),
                 span: span(),
                 probes: vec![
-                    Probe { name: "function__entry".into(), span: span(), args: vec![Argument { ty: int.clone(), name: Some("line".into()), span: span() }], translated_args: None },
-                    Probe { name: "gc".into(), span: span(), args: vec![], translated_args: None },
+                    Probe {
+                        name: "function__entry".into(),
+                        span: span(),
+                        args: vec![Argument {
+                            ty: int.clone(),
+                            name: Some("line".into()),
+                            span: span(),
+                        }],
+                        translated_args: None,
+                    },
+                    Probe {
+                        name: "gc".into(),
+                        span: span(),
+                        args: vec![],
+                        translated_args: None,
+                    },
                 ],
             }],
             pragmas: vec![],
@@ -403,7 +435,9 @@ mod tests {
         for flavor in [SdtFlavor::SelfContained, SdtFlavor::SystemSdt] {
             let text = generate(&file(), &SdtHeaderOptions::new().flavor(flavor));
             assert!(text.contains("#define PYTHON_FUNCTION_ENTRY(arg1) \\\n"));
-            assert!(text.contains("#define PYTHON_GC_ENABLED() __builtin_expect (python_gc_semaphore, 0)\n"));
+            assert!(text.contains(
+                "#define PYTHON_GC_ENABLED() __builtin_expect (python_gc_semaphore, 0)\n"
+            ));
             assert!(text.contains("/* PYTHON_FUNCTION_ENTRY ( int line ) */\n"));
             for line in text.lines() {
                 assert!(line.matches("PYTHON_").count() <= 1, "{line}");
@@ -413,7 +447,10 @@ mod tests {
 
     #[test]
     fn system_flavor_uses_sys_sdt() {
-        let text = generate(&file(), &SdtHeaderOptions::new().flavor(SdtFlavor::SystemSdt));
+        let text = generate(
+            &file(),
+            &SdtHeaderOptions::new().flavor(SdtFlavor::SystemSdt),
+        );
         assert!(text.contains("#include <sys/sdt.h>"));
         assert!(text.contains("DTRACE_PROBE1 (python, function__entry, arg1)"));
         assert!(text.contains("DTRACE_PROBE (python, gc)"));

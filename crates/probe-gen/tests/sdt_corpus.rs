@@ -15,9 +15,15 @@ use sdt_support::*;
 
 fn corpus_files() -> Vec<PathBuf> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::var_os("STATICPROBES_CORPUS").map(PathBuf::from).unwrap_or_else(|| {
-        manifest.ancestors().map(|d| d.join("shared/corpus")).find(|d| d.is_dir()).expect("shared/corpus not found")
-    });
+    let dir = std::env::var_os("STATICPROBES_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            manifest
+                .ancestors()
+                .map(|d| d.join("shared/corpus"))
+                .find(|d| d.is_dir())
+                .expect("shared/corpus not found")
+        });
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -34,8 +40,11 @@ fn program(file: &ProviderFile) -> String {
     let mut s = String::from(
         "#include <stdint.h>\n#include <stddef.h>\n#include <sys/types.h>\n#include \"probes.h\"\nint main(void) {\n",
     );
-    for (k, (provider, probe)) in
-        file.providers.iter().flat_map(|p| p.probes.iter().map(move |q| (p, q))).enumerate()
+    for (k, (provider, probe)) in file
+        .providers
+        .iter()
+        .flat_map(|p| p.probes.iter().map(move |q| (p, q)))
+        .enumerate()
     {
         let mut names = Vec::new();
         s += "  {\n";
@@ -43,12 +52,19 @@ fn program(file: &ProviderFile) -> String {
             let v = (k * 7 + i) % 60 + 1;
             let (ty, value) = match arg.ty.class {
                 TypeClass::Integer(it) => {
-                    let neg = if it.is_signed() == Some(false) { "" } else { "-" };
+                    let neg = if it.is_signed() == Some(false) {
+                        ""
+                    } else {
+                        "-"
+                    };
                     (it.c_name().to_string(), format!("{neg}{v}"))
                 }
                 TypeClass::Bool => ("_Bool".into(), "1".into()),
                 TypeClass::String => ("const char *".into(), format!("\"p{k}_a{i}\"")),
-                TypeClass::Pointer => ("void *".into(), format!("(void *)(uintptr_t)0x{:x}", 0x10000 + k * 16 + i)),
+                TypeClass::Pointer => (
+                    "void *".into(),
+                    format!("(void *)(uintptr_t)0x{:x}", 0x10000 + k * 16 + i),
+                ),
                 TypeClass::Float => (arg.ty.normalized.clone(), format!("{v}.5")),
                 TypeClass::Other => ("long".into(), format!("-{v}")),
             };
@@ -69,11 +85,21 @@ fn build_with(dir: &Path, header: &str, prog: &str, sems: &Path) -> Result<Vec<N
     let src = write(dir, "prog.c", prog);
     let exe = dir.join("prog");
     let out = run_raw(
-        Command::new("gcc").args(["-O2", "-Wall", "-Werror", "-I"]).arg(dir).arg(&src).arg(sems).arg("-o").arg(&exe),
+        Command::new("gcc")
+            .args(["-O2", "-Wall", "-Werror", "-I"])
+            .arg(dir)
+            .arg(&src)
+            .arg(sems)
+            .arg("-o")
+            .arg(&exe),
         std::time::Duration::from_secs(120),
     );
     if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).lines().take(5).collect::<Vec<_>>().join("\n"));
+        return Err(String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n"));
     }
     Ok(notes(&exe))
 }
@@ -94,7 +120,12 @@ fn notes_match_systemtap_for_every_corpus_file() {
         let dir = workdir(&format!("sdt-corpus-{name}"));
         let sems = write(&dir, "sems.c", &semaphores_c(&file));
         let prog = program(&file);
-        let ours = match build_with(&dir.join("ours"), &generate(&file, &SdtHeaderOptions::new()), &prog, &sems) {
+        let ours = match build_with(
+            &dir.join("ours"),
+            &generate(&file, &SdtHeaderOptions::new()),
+            &prog,
+            &sems,
+        ) {
             Ok(n) => n,
             Err(e) => {
                 failures.push(format!("{name}: our header does not build:\n{e}"));
@@ -120,25 +151,44 @@ fn notes_match_systemtap_for_every_corpus_file() {
         }
         // The wrapper misreads some files (e.g. `probe x(void)` becomes one
         // argument); those are checked for our build only, as sdt-diff does.
-        let theirs = match build_with(&dir.join("ref"), &std::fs::read_to_string(&ref_h).unwrap(), &prog, &sems) {
+        let theirs = match build_with(
+            &dir.join("ref"),
+            &std::fs::read_to_string(&ref_h).unwrap(),
+            &prog,
+            &sems,
+        ) {
             Ok(n) => n,
             Err(e) => {
-                eprintln!("{name}: SystemTap's header does not build ({}); checked our build only", e.lines().next().unwrap_or(""));
+                eprintln!(
+                    "{name}: SystemTap's header does not build ({}); checked our build only",
+                    e.lines().next().unwrap_or("")
+                );
                 continue;
             }
         };
         compared += 1;
         if ours.len() != theirs.len() {
-            failures.push(format!("{name}: {} notes, SystemTap's build has {}", ours.len(), theirs.len()));
+            failures.push(format!(
+                "{name}: {} notes, SystemTap's build has {}",
+                ours.len(),
+                theirs.len()
+            ));
             continue;
         }
         for (a, b) in ours.iter().zip(&theirs) {
-            if (&a.provider, &a.name, &a.args) != (&b.provider, &b.name, &b.args) || (a.semaphore == 0) != (b.semaphore == 0) {
-                failures.push(format!("{name}: note differs:\n  ours   {a:?}\n  theirs {b:?}"));
+            if (&a.provider, &a.name, &a.args) != (&b.provider, &b.name, &b.args)
+                || (a.semaphore == 0) != (b.semaphore == 0)
+            {
+                failures.push(format!(
+                    "{name}: note differs:\n  ours   {a:?}\n  theirs {b:?}"
+                ));
             }
         }
     }
     eprintln!("compared {compared} corpus files with SystemTap's output");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(compared >= 8, "SystemTap's dtrace handled only {compared} files");
+    assert!(
+        compared >= 8,
+        "SystemTap's dtrace handled only {compared} files"
+    );
 }

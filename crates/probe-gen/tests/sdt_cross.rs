@@ -74,12 +74,60 @@ struct Arch {
 }
 
 const ARCHES: &[Arch] = &[
-    Arch { name: "aarch64", gcc: "aarch64-linux-gnu-gcc", readelf: "aarch64-linux-gnu-readelf", qemu: "qemu-aarch64", gdb_args: true, lp64: true, gdb_build: "SelfContained-O2" },
-    Arch { name: "armhf", gcc: "arm-linux-gnueabihf-gcc", readelf: "arm-linux-gnueabihf-readelf", qemu: "qemu-arm", gdb_args: true, lp64: false, gdb_build: "SelfContained-O0" },
-    Arch { name: "riscv64", gcc: "riscv64-linux-gnu-gcc", readelf: "riscv64-linux-gnu-readelf", qemu: "qemu-riscv64", gdb_args: false, lp64: true, gdb_build: "SelfContained-O2" },
-    Arch { name: "ppc64le", gcc: "powerpc64le-linux-gnu-gcc", readelf: "powerpc64le-linux-gnu-readelf", qemu: "qemu-ppc64le", gdb_args: true, lp64: true, gdb_build: "SelfContained-O2" },
-    Arch { name: "s390x", gcc: "s390x-linux-gnu-gcc", readelf: "s390x-linux-gnu-readelf", qemu: "qemu-s390x", gdb_args: true, lp64: true, gdb_build: "SelfContained-O2" },
-    Arch { name: "i386", gcc: "i686-linux-gnu-gcc", readelf: "i686-linux-gnu-readelf", qemu: "qemu-i386", gdb_args: true, lp64: false, gdb_build: "SelfContained-O2" },
+    Arch {
+        name: "aarch64",
+        gcc: "aarch64-linux-gnu-gcc",
+        readelf: "aarch64-linux-gnu-readelf",
+        qemu: "qemu-aarch64",
+        gdb_args: true,
+        lp64: true,
+        gdb_build: "SelfContained-O2",
+    },
+    Arch {
+        name: "armhf",
+        gcc: "arm-linux-gnueabihf-gcc",
+        readelf: "arm-linux-gnueabihf-readelf",
+        qemu: "qemu-arm",
+        gdb_args: true,
+        lp64: false,
+        gdb_build: "SelfContained-O0",
+    },
+    Arch {
+        name: "riscv64",
+        gcc: "riscv64-linux-gnu-gcc",
+        readelf: "riscv64-linux-gnu-readelf",
+        qemu: "qemu-riscv64",
+        gdb_args: false,
+        lp64: true,
+        gdb_build: "SelfContained-O2",
+    },
+    Arch {
+        name: "ppc64le",
+        gcc: "powerpc64le-linux-gnu-gcc",
+        readelf: "powerpc64le-linux-gnu-readelf",
+        qemu: "qemu-ppc64le",
+        gdb_args: true,
+        lp64: true,
+        gdb_build: "SelfContained-O2",
+    },
+    Arch {
+        name: "s390x",
+        gcc: "s390x-linux-gnu-gcc",
+        readelf: "s390x-linux-gnu-readelf",
+        qemu: "qemu-s390x",
+        gdb_args: true,
+        lp64: true,
+        gdb_build: "SelfContained-O2",
+    },
+    Arch {
+        name: "i386",
+        gcc: "i686-linux-gnu-gcc",
+        readelf: "i686-linux-gnu-readelf",
+        qemu: "qemu-i386",
+        gdb_args: true,
+        lp64: false,
+        gdb_build: "SelfContained-O2",
+    },
 ];
 
 /// A folder holding the host's `<sys/sdt.h>` (architecture-neutral) for the
@@ -88,7 +136,11 @@ fn reference_include(dir: &Path) -> PathBuf {
     let inc = dir.join("refinc");
     std::fs::create_dir_all(inc.join("sys")).unwrap();
     for f in ["sdt.h", "sdt-config.h"] {
-        std::fs::copy(Path::new("/usr/include/x86_64-linux-gnu/sys").join(f), inc.join("sys").join(f)).unwrap();
+        std::fs::copy(
+            Path::new("/usr/include/x86_64-linux-gnu/sys").join(f),
+            inc.join("sys").join(f),
+        )
+        .unwrap();
     }
     inc
 }
@@ -97,11 +149,23 @@ fn build_flavor(arch: &Arch, dir: &Path, flavor: SdtFlavor, opt: &str) -> PathBu
     let f = file();
     let sub = dir.join(format!("{flavor:?}{opt}"));
     std::fs::create_dir_all(&sub).unwrap();
-    write(&sub, "probes.h", &generate(&f, &SdtHeaderOptions::new().flavor(flavor)));
+    write(
+        &sub,
+        "probes.h",
+        &generate(&f, &SdtHeaderOptions::new().flavor(flavor)),
+    );
     let src = write(&sub, "prog.c", PROGRAM);
     let sems = write(&sub, "sems.c", &semaphores_c(&f));
     let inc = reference_include(dir);
-    let mut flags = vec![opt, "-g", "-static", "-Wall", "-Werror", "-I", sub.to_str().unwrap()];
+    let mut flags = vec![
+        opt,
+        "-g",
+        "-static",
+        "-Wall",
+        "-Werror",
+        "-I",
+        sub.to_str().unwrap(),
+    ];
     if flavor == SdtFlavor::SystemSdt {
         flags.extend(["-I", inc.to_str().unwrap()]);
     }
@@ -109,7 +173,11 @@ fn build_flavor(arch: &Arch, dir: &Path, flavor: SdtFlavor, opt: &str) -> PathBu
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn check_arch(arch: &Arch) -> Result<(), String> {
@@ -117,14 +185,19 @@ fn check_arch(arch: &Arch) -> Result<(), String> {
     for opt in ["-O2", "-O0"] {
         let ours = build_flavor(arch, &dir, SdtFlavor::SelfContained, opt);
         let reference = build_flavor(arch, &dir, SdtFlavor::SystemSdt, opt);
-        let (a, b) = (notes_with(arch.readelf, &ours), notes_with(arch.readelf, &reference));
+        let (a, b) = (
+            notes_with(arch.readelf, &ours),
+            notes_with(arch.readelf, &reference),
+        );
         if a.len() != 5 {
             return Err(format!("{opt}: expected 5 notes, got {a:#?}"));
         }
         for (x, y) in a.iter().zip(&b) {
             // Sizes and signedness must match; registers may differ.
             if (&x.provider, &x.name, x.sizes()) != (&y.provider, &y.name, y.sizes()) {
-                return Err(format!("{opt}: note differs from <sys/sdt.h>'s:\n ours {x:?}\n sdt.h {y:?}"));
+                return Err(format!(
+                    "{opt}: note differs from <sys/sdt.h>'s:\n ours {x:?}\n sdt.h {y:?}"
+                ));
             }
             if x.base == 0 || x.semaphore == 0 {
                 return Err(format!("{opt}: zero base or semaphore: {x:?}"));
@@ -149,22 +222,45 @@ fn check_arch(arch: &Arch) -> Result<(), String> {
         ("cross:args", fmt("ddu")),
         ("cross:args2", fmt("sdd")),
         ("cross:konst", fmt("d")),
-        ("cross:wide", if arch.gdb_args && arch.lp64 { "d" } else { "" }),
+        (
+            "cross:wide",
+            if arch.gdb_args && arch.lp64 { "d" } else { "" },
+        ),
         ("cross:none", ""),
     ];
-    let hits = gdb_probe_values("gdb-multiarch", &exe, &probes, Some(("", port)));
+    let hits = gdb_probe_values("gdb-multiarch", &exe, &probes, Some(port));
     let _ = qemu.kill();
     let out = qemu.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let expected: Vec<&str> = if !arch.gdb_args {
-        vec!["cross:args", "cross:args2", "cross:konst", "cross:wide", "cross:none"]
+        vec![
+            "cross:args",
+            "cross:args2",
+            "cross:konst",
+            "cross:wide",
+            "cross:none",
+        ]
     } else if arch.lp64 {
-        vec!["cross:args -5 -7000000 200", "cross:args2 cross -3 65", "cross:konst 1234", "cross:wide -5000000000", "cross:none"]
+        vec![
+            "cross:args -5 -7000000 200",
+            "cross:args2 cross -3 65",
+            "cross:konst 1234",
+            "cross:wide -5000000000",
+            "cross:none",
+        ]
     } else {
-        vec!["cross:args -5 -7000000 200", "cross:args2 cross -3 65", "cross:konst 1234", "cross:wide", "cross:none"]
+        vec![
+            "cross:args -5 -7000000 200",
+            "cross:args2 cross -3 65",
+            "cross:konst 1234",
+            "cross:wide",
+            "cross:none",
+        ]
     };
     if hits != expected {
-        return Err(format!("gdb-multiarch read {hits:?}, expected {expected:?}; program printed {stdout:?}"));
+        return Err(format!(
+            "gdb-multiarch read {hits:?}, expected {expected:?}; program printed {stdout:?}"
+        ));
     }
     // gdb set the semaphore, so the guarded probe ran.
     if !stdout.contains("fired=1") {
@@ -184,7 +280,12 @@ fn all_architectures() {
             .collect();
         handles
             .into_iter()
-            .map(|(name, h)| (name, h.join().unwrap_or_else(|_| Err("panicked".to_string()))))
+            .map(|(name, h)| {
+                (
+                    name,
+                    h.join().unwrap_or_else(|_| Err("panicked".to_string())),
+                )
+            })
             .collect()
     });
     for (name, r) in results {
@@ -193,5 +294,9 @@ fn all_architectures() {
             Err(e) => failures.push(format!("{name}: {e}")),
         }
     }
-    assert!(failures.is_empty(), "architectures failed:\n{}", failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "architectures failed:\n{}",
+        failures.join("\n\n")
+    );
 }

@@ -8,7 +8,14 @@ use std::process::Command;
 use sdt_support::*;
 
 fn file() -> probe_provider::ProviderFile {
-    model(&[("app", &[("hit", &["int", "const char *"]), ("none", &[]), ("twelve", &["int"; 12])])])
+    model(&[(
+        "app",
+        &[
+            ("hit", &["int", "const char *"]),
+            ("none", &[]),
+            ("twelve", &["int"; 12]),
+        ],
+    )])
 }
 
 const PROGRAM: &str = r#"
@@ -34,20 +41,40 @@ int main(void) {
 
 fn check(compiler: &str, std: &str, source: &str) {
     let dir = workdir(&format!("sdt-disabled-{compiler}"));
-    write(&dir, "probes.h", &probe_gen::disabled_header::generate(&file()));
+    write(
+        &dir,
+        "probes.h",
+        &probe_gen::disabled_header::generate(&file()),
+    );
     let src = write(&dir, source, PROGRAM);
     let exe = build(
         compiler,
         &dir,
         &[&src],
-        &["-O0", std, "-Wall", "-Wextra", "-pedantic", "-Werror", "-Wunused", "-I", dir.to_str().unwrap()],
+        &[
+            "-O0",
+            std,
+            "-Wall",
+            "-Wextra",
+            "-pedantic",
+            "-Werror",
+            "-Wunused",
+            "-I",
+            dir.to_str().unwrap(),
+        ],
         "prog",
     );
     let out = run(&mut Command::new(&exe));
     assert_eq!(out.trim(), "evaluated=0 enabled=0", "{compiler}");
-    assert!(notes(&exe).is_empty(), "{compiler}: the disabled header emitted notes");
+    assert!(
+        notes(&exe).is_empty(),
+        "{compiler}: the disabled header emitted notes"
+    );
     let sections = run(Command::new("readelf").arg("-SW").arg(&exe));
-    assert!(!sections.contains(".probes") && !sections.contains("stapsdt"), "{sections}");
+    assert!(
+        !sections.contains(".probes") && !sections.contains("stapsdt"),
+        "{sections}"
+    );
 }
 
 #[test]
@@ -80,10 +107,20 @@ fn cxx_clangpp() {
 fn same_source_with_sdt_header() {
     let f = file();
     let dir = workdir("sdt-disabled-vs-sdt");
-    write(&dir, "probes.h", &probe_gen::sdt_header::generate(&f, &Default::default()));
+    write(
+        &dir,
+        "probes.h",
+        &probe_gen::sdt_header::generate(&f, &Default::default()),
+    );
     let src = write(&dir, "prog.c", PROGRAM);
     let sems = write(&dir, "sems.c", &semaphores_c(&f));
-    let exe = build("gcc", &dir, &[&src, &sems], &["-O2", "-Wall", "-Werror", "-I", dir.to_str().unwrap()], "prog");
+    let exe = build(
+        "gcc",
+        &dir,
+        &[&src, &sems],
+        &["-O2", "-Wall", "-Werror", "-I", dir.to_str().unwrap()],
+        "prog",
+    );
     let out = run(&mut Command::new(&exe));
     // The SDT header evaluates each argument once: side_effect() three
     // times, evaluated++ once.

@@ -35,12 +35,40 @@ fn build_two(compiler: &str, std: &str, src_name: &str) {
     write(&dir, "two.h", &generate(&two, &SdtHeaderOptions::new()));
     let sems = write(&dir, "sems.c", &(semaphores_c(&one) + &semaphores_c(&two)));
     let sems_o = dir.join("sems.o");
-    run(Command::new("gcc").arg("-c").arg(&sems).arg("-o").arg(&sems_o));
+    run(Command::new("gcc")
+        .arg("-c")
+        .arg(&sems)
+        .arg("-o")
+        .arg(&sems_o));
     let src = write(&dir, src_name, PROGRAM);
-    let exe = build(compiler, &dir, &[&src, &sems_o], &["-O2", std, "-pedantic", "-Wall", "-Wextra", "-Werror", "-I", dir.to_str().unwrap()], "prog");
+    let exe = build(
+        compiler,
+        &dir,
+        &[&src, &sems_o],
+        &[
+            "-O2",
+            std,
+            "-pedantic",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-I",
+            dir.to_str().unwrap(),
+        ],
+        "prog",
+    );
     let n = notes(&exe);
-    let names: Vec<(&str, &str, Vec<String>)> = n.iter().map(|x| (x.provider.as_str(), x.name.as_str(), x.sizes())).collect();
-    assert_eq!(names, [("one", "a", vec!["-4".to_string()]), ("two", "b", vec!["-4".to_string(), "8".to_string()])]);
+    let names: Vec<(&str, &str, Vec<String>)> = n
+        .iter()
+        .map(|x| (x.provider.as_str(), x.name.as_str(), x.sizes()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("one", "a", vec!["-4".to_string()]),
+            ("two", "b", vec!["-4".to_string(), "8".to_string()])
+        ]
+    );
 }
 
 #[test]
@@ -64,13 +92,25 @@ fn unknown_architecture_is_an_error() {
     let file = model(&[("one", &[("a", &["int"])])]);
     let dir = workdir("sdt-include-arch");
     write(&dir, "one.h", &generate(&file, &SdtHeaderOptions::new()));
-    let src = write(&dir, "prog.c", "#include \"one.h\"\nint main(void) { ONE_A(1); return 0; }\n");
+    let src = write(
+        &dir,
+        "prog.c",
+        "#include \"one.h\"\nint main(void) { ONE_A(1); return 0; }\n",
+    );
     // Pretend to be another architecture: undefine x86_64's macro.
     let out = run_raw(
-        Command::new("gcc").args(["-c", "-U__x86_64__", "-I"]).arg(&dir).arg(&src).arg("-o").arg(dir.join("p.o")),
+        Command::new("gcc")
+            .args(["-c", "-U__x86_64__", "-I"])
+            .arg(&dir)
+            .arg(&src)
+            .arg("-o")
+            .arg(dir.join("p.o")),
         std::time::Duration::from_secs(60),
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("#error") && err.contains("this architecture has no SDT support"), "{err}");
+    assert!(
+        err.contains("#error") && err.contains("this architecture has no SDT support"),
+        "{err}"
+    );
 }

@@ -12,14 +12,55 @@ fn types_model() -> probe_provider::ProviderFile {
     model(&[(
         "types",
         &[
-            ("ints", &["char", "signed char", "unsigned char", "short", "unsigned short", "int", "unsigned int", "long", "unsigned long", "long long", "unsigned long long", "int"]),
-            ("fixed", &["int8_t", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t"]),
-            ("sys", &["size_t", "ssize_t", "uintptr_t", "intptr_t", "pid_t", "off_t"]),
+            (
+                "ints",
+                &[
+                    "char",
+                    "signed char",
+                    "unsigned char",
+                    "short",
+                    "unsigned short",
+                    "int",
+                    "unsigned int",
+                    "long",
+                    "unsigned long",
+                    "long long",
+                    "unsigned long long",
+                    "int",
+                ],
+            ),
+            (
+                "fixed",
+                &[
+                    "int8_t", "uint8_t", "int16_t", "uint16_t", "int32_t", "uint32_t", "int64_t",
+                    "uint64_t",
+                ],
+            ),
+            (
+                "sys",
+                &[
+                    "size_t",
+                    "ssize_t",
+                    "uintptr_t",
+                    "intptr_t",
+                    "pid_t",
+                    "off_t",
+                ],
+            ),
             ("ptrs", &["const char *", "void *", "char *", "int *"]),
-            ("misc", &["bool", "int", "long", "int", "unsigned int", "int"]),
+            (
+                "misc",
+                &["bool", "int", "long", "int", "unsigned int", "int"],
+            ),
             ("floats", &["float", "double"]),
             ("none", &[]),
-            ("twelve", &["int", "int", "int", "int", "int", "int", "int", "int", "int", "int", "int", "int"]),
+            (
+                "twelve",
+                &[
+                    "int", "int", "int", "int", "int", "int", "int", "int", "int", "int", "int",
+                    "int",
+                ],
+            ),
         ],
     )])
 }
@@ -65,15 +106,31 @@ int main(int argc, char **argv) {
 fn compare(compiler: &str, flags: &[&str]) {
     let file = types_model();
     let dir = workdir("sdt-notes");
-    let prog = write(&dir, if compiler.contains("++") { "prog.cc" } else { "prog.c" }, PROGRAM);
+    let prog = write(
+        &dir,
+        if compiler.contains("++") {
+            "prog.cc"
+        } else {
+            "prog.c"
+        },
+        PROGRAM,
+    );
     let sems = write(&dir, "sems.c", &semaphores_c(&file));
     let sems_o = dir.join("sems.o");
-    run(std::process::Command::new("gcc").arg("-c").arg(&sems).arg("-o").arg(&sems_o));
+    run(std::process::Command::new("gcc")
+        .arg("-c")
+        .arg(&sems)
+        .arg("-o")
+        .arg(&sems_o));
     let mut results = Vec::new();
     for flavor in [SdtFlavor::SelfContained, SdtFlavor::SystemSdt] {
         let sub = dir.join(format!("{flavor:?}"));
         std::fs::create_dir_all(&sub).unwrap();
-        write(&sub, "probes.h", &generate(&file, &SdtHeaderOptions::new().flavor(flavor)));
+        write(
+            &sub,
+            "probes.h",
+            &generate(&file, &SdtHeaderOptions::new().flavor(flavor)),
+        );
         let mut all = vec!["-I", sub.to_str().unwrap()];
         all.extend_from_slice(flags);
         let exe = build(compiler, &sub, &[&prog, &sems_o], &all, "prog");
@@ -83,7 +140,13 @@ fn compare(compiler: &str, flags: &[&str]) {
     assert_eq!(ours.len(), 8, "{ours:#?}");
     for (a, b) in ours.iter().zip(theirs.iter()) {
         assert_eq!((&a.provider, &a.name), (&b.provider, &b.name));
-        assert_eq!(a.sizes(), b.sizes(), "argument sizes differ for {}:{} ({compiler} {flags:?})", a.provider, a.name);
+        assert_eq!(
+            a.sizes(),
+            b.sizes(),
+            "argument sizes differ for {}:{} ({compiler} {flags:?})",
+            a.provider,
+            a.name
+        );
         if compiler.starts_with("clang") {
             // clang gets "nr" for arguments declared as integers and
             // pointers: registers or constants, where <sys/sdt.h>'s "nor"
@@ -91,11 +154,18 @@ fn compare(compiler: &str, flags: &[&str]) {
             if a.name != "floats" {
                 for arg in &a.args {
                     let operand = arg.split('@').nth(1).unwrap();
-                    assert!(operand.starts_with('%') || operand.starts_with('$'), "{compiler} {flags:?}: {a:?}");
+                    assert!(
+                        operand.starts_with('%') || operand.starts_with('$'),
+                        "{compiler} {flags:?}: {a:?}"
+                    );
                 }
             }
         } else {
-            assert_eq!(a.args, b.args, "argument operands differ for {}:{} ({compiler} {flags:?})", a.provider, a.name);
+            assert_eq!(
+                a.args, b.args,
+                "argument operands differ for {}:{} ({compiler} {flags:?})",
+                a.provider, a.name
+            );
         }
         assert_ne!(a.semaphore, 0);
         assert_ne!(a.base, 0);
@@ -109,7 +179,17 @@ fn gcc_o2() {
 
 #[test]
 fn gcc_o0_pedantic() {
-    compare("gcc", &["-O0", "-std=gnu99", "-Wall", "-Wextra", "-pedantic", "-Werror"]);
+    compare(
+        "gcc",
+        &[
+            "-O0",
+            "-std=gnu99",
+            "-Wall",
+            "-Wextra",
+            "-pedantic",
+            "-Werror",
+        ],
+    );
 }
 
 #[test]
@@ -119,7 +199,18 @@ fn gpp_o2() {
 
 #[test]
 fn gpp_cxx98_o0() {
-    compare("g++", &["-O0", "-std=c++98", "-Wall", "-Wextra", "-pedantic", "-Wno-long-long", "-Werror"]);
+    compare(
+        "g++",
+        &[
+            "-O0",
+            "-std=c++98",
+            "-Wall",
+            "-Wextra",
+            "-pedantic",
+            "-Wno-long-long",
+            "-Werror",
+        ],
+    );
 }
 
 #[test]

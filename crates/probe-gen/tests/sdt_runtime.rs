@@ -46,32 +46,55 @@ struct Built {
 fn build_app(b: &Build) -> Built {
     let file = app_model();
     let dir = workdir(&format!("sdt-runtime-{}", b.name));
-    write(&dir, "probes.h", &generate(&file, &SdtHeaderOptions::new().flavor(b.flavor)));
+    write(
+        &dir,
+        "probes.h",
+        &generate(&file, &SdtHeaderOptions::new().flavor(b.flavor)),
+    );
     let cxx = b.compiler.contains("++");
     let ext = if cxx { "cc" } else { "c" };
     let mut srcs = Vec::new();
     for f in ["app.h", "app_main.c", "app_other.c", "app_lib.c"] {
         let text = std::fs::read_to_string(Path::new(FIXTURES).join(f)).unwrap();
-        let name = if f.ends_with(".c") { f.replace(".c", &format!(".{ext}")) } else { f.to_string() };
+        let name = if f.ends_with(".c") {
+            f.replace(".c", &format!(".{ext}"))
+        } else {
+            f.to_string()
+        };
         srcs.push(write(&dir, &name, &text));
     }
     // The app's semaphores in the program, the lib's in the library, as the
     // -G object of each link would define them.
     let sems = semaphores_c(&file);
-    let (app_sems, lib_sems): (Vec<&str>, Vec<&str>) = sems.lines().partition(|l| l.contains(" app_"));
+    let (app_sems, lib_sems): (Vec<&str>, Vec<&str>) =
+        sems.lines().partition(|l| l.contains(" app_"));
     let app_sems = write(&dir, "sems_app.c", &(app_sems.join("\n") + "\n"));
     let lib_sems = write(&dir, "sems_lib.c", &(lib_sems.join("\n") + "\n"));
     let app_sems_o = dir.join("sems_app.o");
     let lib_sems_o = dir.join("sems_lib.o");
-    run(Command::new("gcc").args(["-c", "-fPIC"]).arg(&app_sems).arg("-o").arg(&app_sems_o));
-    run(Command::new("gcc").args(["-c", "-fPIC"]).arg(&lib_sems).arg("-o").arg(&lib_sems_o));
+    run(Command::new("gcc")
+        .args(["-c", "-fPIC"])
+        .arg(&app_sems)
+        .arg("-o")
+        .arg(&app_sems_o));
+    run(Command::new("gcc")
+        .args(["-c", "-fPIC"])
+        .arg(&lib_sems)
+        .arg("-o")
+        .arg(&lib_sems_o));
 
     let mut flags: Vec<&str> = vec!["-g", "-Wall", "-Werror", "-I", dir.to_str().unwrap()];
     flags.extend_from_slice(b.flags);
     let lib = if b.with_lib {
         let mut lflags = flags.clone();
         lflags.extend_from_slice(&["-fPIC", "-shared"]);
-        Some(build(b.compiler, &dir, &[&srcs[3], &lib_sems_o], &lflags, "libapp.so"))
+        Some(build(
+            b.compiler,
+            &dir,
+            &[&srcs[3], &lib_sems_o],
+            &lflags,
+            "libapp.so",
+        ))
     } else {
         None
     };
@@ -92,7 +115,12 @@ fn build_app(b: &Build) -> Built {
 
 fn check_notes(b: &Build, built: &Built) {
     let notes = notes(&built.exe);
-    let count = |n: &str| notes.iter().filter(|x| x.provider == "app" && x.name == n).count();
+    let count = |n: &str| {
+        notes
+            .iter()
+            .filter(|x| x.provider == "app" && x.name == n)
+            .count()
+    };
     // Loops may be unrolled: each copy of a site has its own note.
     assert!(count("hit") >= 1, "{}: {notes:#?}", b.name);
     assert_eq!(count("none"), 1, "{}: {notes:#?}", b.name);
@@ -123,7 +151,9 @@ fn check_notes(b: &Build, built: &Built) {
 fn section_addr(file: &Path, section: &str) -> u64 {
     let text = run(Command::new("readelf").arg("-SW").arg(file));
     for line in text.lines() {
-        let l = line.trim_start_matches(|c: char| c == ' ' || c == '[' || c.is_ascii_digit() || c == ']').trim();
+        let l = line
+            .trim_start_matches(|c: char| c == ' ' || c == '[' || c.is_ascii_digit() || c == ']')
+            .trim();
         let mut words = l.split_whitespace();
         if words.next() == Some(section) {
             let _ty = words.next();
@@ -134,7 +164,13 @@ fn section_addr(file: &Path, section: &str) -> u64 {
 }
 
 fn check_gdb(b: &Build, built: &Built) {
-    let mut probes = vec![("app:hit", "dsd"), ("app:tick", "u"), ("app:guarded", "d"), ("app:tpl", "d"), ("app:none", "")];
+    let mut probes = vec![
+        ("app:hit", "dsd"),
+        ("app:tick", "u"),
+        ("app:guarded", "d"),
+        ("app:tpl", "d"),
+        ("app:none", ""),
+    ];
     if built.lib.is_some() {
         probes.push(("lib:call", "ds"));
     }
@@ -167,12 +203,23 @@ fn check_bpftrace(b: &Build, built: &Built) {
          usdt:{exe}:app:tick {{ @ticks = count(); }}"
     );
     if let Some(lib) = &built.lib {
-        prog += &format!(" usdt:{}:lib:call {{ printf(\"L %d %s\\n\", arg0, str(arg1)); }}", lib.display());
+        prog += &format!(
+            " usdt:{}:lib:call {{ printf(\"L %d %s\\n\", arg0, str(arg1)); }}",
+            lib.display()
+        );
     }
     // bpftrace 0.17 cannot set semaphores in a library not mapped yet
     // (-c): attach by pid instead.
-    let out = if built.lib.is_some() { bpftrace_pid(&prog, &built.exe) } else { bpftrace(&prog, &built.exe) };
-    let mut expected = vec!["H 0 hello -1000000000000", "H 2 hello -3000000000000", "@ticks: 3"];
+    let out = if built.lib.is_some() {
+        bpftrace_pid(&prog, &built.exe)
+    } else {
+        bpftrace(&prog, &built.exe)
+    };
+    let mut expected = vec![
+        "H 0 hello -1000000000000",
+        "H 2 hello -3000000000000",
+        "@ticks: 3",
+    ];
     // bpftrace 0.17 (and bcc) misplace semaphores in lld's layout, where a
     // segment's file offset and address differ by more than a page; the
     // same happens with <sys/sdt.h>. gdb sets them right (check_gdb).
@@ -180,10 +227,18 @@ fn check_bpftrace(b: &Build, built: &Built) {
         expected.extend(["G 1", "G 21", "guarded=3"]);
     }
     for line in expected {
-        assert!(out.lines().any(|l| l.trim() == line), "{}: bpftrace output lacks {line:?}:\n{out}", b.name);
+        assert!(
+            out.lines().any(|l| l.trim() == line),
+            "{}: bpftrace output lacks {line:?}:\n{out}",
+            b.name
+        );
     }
     if built.lib.is_some() {
-        assert!(out.lines().any(|l| l.trim() == "L 7 lib"), "{}: {out}", b.name);
+        assert!(
+            out.lines().any(|l| l.trim() == "L 7 lib"),
+            "{}: {out}",
+            b.name
+        );
         assert!(out.contains("lib-enabled"), "{}: {out}", b.name);
     }
 }
@@ -201,7 +256,13 @@ fn check(b: Build, bpf: bool) {
 }
 
 fn b<'a>(name: &'a str, compiler: &'a str, flags: &'a [&'a str]) -> Build<'a> {
-    Build { name, compiler, flags, flavor: SdtFlavor::SelfContained, with_lib: false }
+    Build {
+        name,
+        compiler,
+        flags,
+        flavor: SdtFlavor::SelfContained,
+        with_lib: false,
+    }
 }
 
 #[test]
@@ -231,22 +292,74 @@ fn c_clang() {
 
 #[test]
 fn gc_sections_bfd() {
-    check(b("gc-bfd", "g++", &["-O2", "-ffunction-sections", "-fdata-sections", "-fuse-ld=bfd", "-Wl,--gc-sections"]), false);
+    check(
+        b(
+            "gc-bfd",
+            "g++",
+            &[
+                "-O2",
+                "-ffunction-sections",
+                "-fdata-sections",
+                "-fuse-ld=bfd",
+                "-Wl,--gc-sections",
+            ],
+        ),
+        false,
+    );
 }
 
 #[test]
 fn gc_sections_gold() {
-    check(b("gc-gold", "g++", &["-O2", "-ffunction-sections", "-fdata-sections", "-fuse-ld=gold", "-Wl,--gc-sections"]), false);
+    check(
+        b(
+            "gc-gold",
+            "g++",
+            &[
+                "-O2",
+                "-ffunction-sections",
+                "-fdata-sections",
+                "-fuse-ld=gold",
+                "-Wl,--gc-sections",
+            ],
+        ),
+        false,
+    );
 }
 
 #[test]
 fn gc_sections_lld() {
-    check(b("gc-lld", "clang++-16", &["-O2", "-ffunction-sections", "-fdata-sections", "-fuse-ld=lld", "-Wl,--gc-sections"]), true);
+    check(
+        b(
+            "gc-lld",
+            "clang++-16",
+            &[
+                "-O2",
+                "-ffunction-sections",
+                "-fdata-sections",
+                "-fuse-ld=lld",
+                "-Wl,--gc-sections",
+            ],
+        ),
+        true,
+    );
 }
 
 #[test]
 fn gc_sections_mold() {
-    check(b("gc-mold", "g++", &["-O2", "-ffunction-sections", "-fdata-sections", "-fuse-ld=mold", "-Wl,--gc-sections"]), false);
+    check(
+        b(
+            "gc-mold",
+            "g++",
+            &[
+                "-O2",
+                "-ffunction-sections",
+                "-fdata-sections",
+                "-fuse-ld=mold",
+                "-Wl,--gc-sections",
+            ],
+        ),
+        false,
+    );
 }
 
 #[test]
@@ -256,7 +369,10 @@ fn lto_gcc() {
 
 #[test]
 fn lto_clang_lld() {
-    check(b("lto-clang", "clang-16", &["-O2", "-flto", "-fuse-ld=lld"]), false);
+    check(
+        b("lto-clang", "clang-16", &["-O2", "-flto", "-fuse-ld=lld"]),
+        false,
+    );
 }
 
 #[test]
@@ -268,7 +384,16 @@ fn shared_library() {
 
 #[test]
 fn shared_library_cxx_gc_lld() {
-    let mut build = b("shlib-lld", "clang++-16", &["-O2", "-ffunction-sections", "-fuse-ld=lld", "-Wl,--gc-sections"]);
+    let mut build = b(
+        "shlib-lld",
+        "clang++-16",
+        &[
+            "-O2",
+            "-ffunction-sections",
+            "-fuse-ld=lld",
+            "-Wl,--gc-sections",
+        ],
+    );
     build.with_lib = true;
     check(build, false);
 }

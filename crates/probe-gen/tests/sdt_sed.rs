@@ -21,8 +21,20 @@ fn file() -> probe_provider::ProviderFile {
                 ("line", &[]),
             ],
         ),
-        ("postgresql", &[("query__start", &["const char *"]), ("transaction__start", &["unsigned int"])]),
-        ("php", &[("request__startup", &["char *", "char *", "char *"]), ("error", &["char *", "int"])]),
+        (
+            "postgresql",
+            &[
+                ("query__start", &["const char *"]),
+                ("transaction__start", &["unsigned int"]),
+            ],
+        ),
+        (
+            "php",
+            &[
+                ("request__startup", &["char *", "char *", "char *"]),
+                ("error", &["char *", "int"]),
+            ],
+        ),
     ])
 }
 
@@ -84,11 +96,29 @@ fn check(flavor: SdtFlavor, compiler: &str) {
     }
     let renamed = sed(&dir, &header);
     write(&dir, "probes.h", &renamed);
-    let src = write(&dir, if compiler.contains("++") { "prog.cc" } else { "prog.c" }, PROGRAM);
+    let src = write(
+        &dir,
+        if compiler.contains("++") {
+            "prog.cc"
+        } else {
+            "prog.c"
+        },
+        PROGRAM,
+    );
     let sems = write(&dir, "sems.c", &semaphores_c(&f));
     let sems_o = dir.join("sems.o");
-    run(Command::new("gcc").arg("-c").arg(&sems).arg("-o").arg(&sems_o));
-    let exe = build(compiler, &dir, &[&src, &sems_o], &["-O2", "-Wall", "-Werror", "-I", dir.to_str().unwrap()], "prog");
+    run(Command::new("gcc")
+        .arg("-c")
+        .arg(&sems)
+        .arg("-o")
+        .arg(&sems_o));
+    let exe = build(
+        compiler,
+        &dir,
+        &[&src, &sems_o],
+        &["-O2", "-Wall", "-Werror", "-I", dir.to_str().unwrap()],
+        "prog",
+    );
     let out = run(&mut Command::new(&exe));
     assert!(out.contains("gc=0"), "{out}");
     let hits = gdb_probe_values(
@@ -142,7 +172,13 @@ fn disabled_header() {
     let renamed = sed(&dir, &probe_gen::disabled_header::generate(&file()));
     write(&dir, "probes.h", &renamed);
     let src = write(&dir, "prog.c", PROGRAM);
-    let exe = build("gcc", &dir, &[&src], &["-O2", "-Wall", "-Werror", "-I", dir.to_str().unwrap()], "prog");
+    let exe = build(
+        "gcc",
+        &dir,
+        &[&src],
+        &["-O2", "-Wall", "-Werror", "-I", dir.to_str().unwrap()],
+        "prog",
+    );
     assert!(run(&mut Command::new(&exe)).contains("gc=0"));
     assert!(notes(&exe).is_empty());
 }

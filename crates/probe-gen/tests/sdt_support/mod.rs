@@ -9,9 +9,12 @@ use std::time::Duration;
 
 use probe_provider::ProviderFile;
 
+/// A probe: its name and its argument types.
+pub type ProbeSpec<'a> = (&'a str, &'a [&'a str]);
+
 /// A provider file from `(provider, [(probe, [arg types])])`, written as
 /// provider-file text and parsed by the real parser.
-pub fn model(providers: &[(&str, &[(&str, &[&str])])]) -> ProviderFile {
+pub fn model(providers: &[(&str, &[ProbeSpec])]) -> ProviderFile {
     let mut text = String::new();
     for (name, probes) in providers {
         text += &format!("provider {name} {{\n");
@@ -41,7 +44,12 @@ pub fn semaphores_c(file: &ProviderFile) -> String {
 pub fn workdir(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let dir = base.join(format!("{}-{}-{}", name, std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let dir = base.join(format!(
+        "{}-{}-{}",
+        name,
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -93,7 +101,11 @@ pub fn run_raw(cmd: &mut Command, timeout: Duration) -> Output {
 pub fn build(compiler: &str, dir: &Path, sources: &[&Path], flags: &[&str], out: &str) -> PathBuf {
     let exe = dir.join(out);
     let mut cmd = Command::new(compiler);
-    cmd.current_dir(dir).args(flags).args(sources).arg("-o").arg(&exe);
+    cmd.current_dir(dir)
+        .args(flags)
+        .args(sources)
+        .arg("-o")
+        .arg(&exe);
     run(&mut cmd);
     exe
 }
@@ -113,7 +125,10 @@ pub struct Note {
 impl Note {
     /// The argument sizes with sign and float marker (`-4`, `8`, `8f`).
     pub fn sizes(&self) -> Vec<String> {
-        self.args.iter().map(|a| a.split('@').next().unwrap().to_string()).collect()
+        self.args
+            .iter()
+            .map(|a| a.split('@').next().unwrap().to_string())
+            .collect()
     }
 }
 
@@ -136,8 +151,20 @@ pub fn parse_notes(text: &str) -> Vec<Note> {
             if let Some(n) = cur.take() {
                 notes.push(n);
             }
-            let provider = l.split("Provider: ").nth(1).unwrap_or("").trim().to_string();
-            cur = Some(Note { provider, name: String::new(), location: 0, base: 0, semaphore: 0, args: vec![] });
+            let provider = l
+                .split("Provider: ")
+                .nth(1)
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            cur = Some(Note {
+                provider,
+                name: String::new(),
+                location: 0,
+                base: 0,
+                semaphore: 0,
+                args: vec![],
+            });
         } else if let Some(n) = cur.as_mut() {
             if let Some(v) = l.strip_prefix("Provider: ") {
                 n.provider = v.to_string();
@@ -167,14 +194,18 @@ pub fn parse_notes(text: &str) -> Vec<Note> {
 
 /// Runs `exe` under gdb, stopping at each listed probe and printing its
 /// arguments; returns one line per hit: `provider:name a0 a1 ...`.
-/// `args` says how many arguments to print per probe and how (`d` decimal,
-/// `s` string, `x` hex).
-pub fn gdb_probe_values(gdb: &str, exe: &Path, probes: &[(&str, &str)], remote: Option<(&str, u16)>) -> Vec<String> {
-    let mut script = String::from("set pagination off\nset confirm off\nset breakpoint pending on\n");
-    if let Some((file, _)) = remote {
-        let _ = file;
-    }
-    for (i, (probe, fmt)) in probes.iter().enumerate() {
+/// Each probe's format string says how to print each argument (`d` signed,
+/// `u` unsigned, `s` string, `x` hex). With `remote`, gdb attaches to a
+/// gdbserver (qemu-user `-g PORT`) on that port instead of running `exe`.
+pub fn gdb_probe_values(
+    gdb: &str,
+    exe: &Path,
+    probes: &[(&str, &str)],
+    remote: Option<u16>,
+) -> Vec<String> {
+    let mut script =
+        String::from("set pagination off\nset confirm off\nset breakpoint pending on\n");
+    for (probe, fmt) in probes {
         script += &format!("break -probe-stap {probe}\ncommands\nsilent\n");
         let mut line = format!("printf \"HIT {probe}");
         let mut vals = String::new();
@@ -200,19 +231,36 @@ pub fn gdb_probe_values(gdb: &str, exe: &Path, probes: &[(&str, &str)], remote: 
             }
         }
         script += &format!("{line}\\n\"{vals}\ncontinue\nend\n");
-        let _ = i;
     }
     match remote {
         None => script += "run\n",
-        Some((_, port)) => script += &format!("target remote :{port}\ncontinue\n"),
+        Some(port) => {
+            script += &format!("set tcp connect-timeout 10\ntarget remote :{port}\ncontinue\n")
+        }
     }
     script += "quit\n";
     let dir = exe.parent().unwrap();
-    let sp = write(dir, &format!("{}.gdb", exe.file_name().unwrap().to_string_lossy()), &script);
-    let out = run_raw(Command::new(gdb).arg("-nx").arg("-batch").arg("-x").arg(&sp).arg(exe), Duration::from_secs(120));
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    let hits: Vec<String> =
-        text.lines().filter_map(|l| l.strip_prefix("HIT ")).map(str::to_string).collect();
+    let sp = write(
+        dir,
+        &format!("{}.gdb", exe.file_name().unwrap().to_string_lossy()),
+        &script,
+    );
+    let out = run_raw(
+        Command::new(gdb)
+            .arg("-nx")
+            .arg("-batch")
+            .arg("-x")
+            .arg(&sp)
+            .arg(exe),
+        Duration::from_secs(120),
+    );
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let hits: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("HIT "))
+        .map(str::to_string)
+        .collect();
     if hits.is_empty() {
         eprintln!("gdb printed no hits; its output:\n{text}");
     }
@@ -222,7 +270,9 @@ pub fn gdb_probe_values(gdb: &str, exe: &Path, probes: &[(&str, &str)], remote: 
 /// The tracefs mount bpftrace needs.
 pub fn ensure_tracefs() {
     if !Path::new("/sys/kernel/tracing/events").exists() {
-        let _ = Command::new("mount").args(["-t", "tracefs", "nodev", "/sys/kernel/tracing"]).status();
+        let _ = Command::new("mount")
+            .args(["-t", "tracefs", "nodev", "/sys/kernel/tracing"])
+            .status();
     }
 }
 
@@ -231,10 +281,15 @@ pub fn ensure_tracefs() {
 pub fn bpftrace(program: &str, exe: &Path) -> String {
     ensure_tracefs();
     let out = run_raw(
-        Command::new("bpftrace").arg("-e").arg(program).arg("-c").arg(exe),
+        Command::new("bpftrace")
+            .arg("-e")
+            .arg(program)
+            .arg("-c")
+            .arg(exe),
         Duration::from_secs(120),
     );
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "bpftrace failed: {text}");
     text
 }
@@ -295,10 +350,12 @@ pub fn bpftrace_pid(program: &str, exe: &Path) -> String {
         let _ = tout.read_to_string(&mut s);
         let _ = tx.send(s);
     });
-    let tail = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| {
-        let _ = Command::new("kill").arg("-9").arg(tid.to_string()).status();
-        String::from("(bpftrace did not exit)")
-    });
+    let tail = rx
+        .recv_timeout(Duration::from_secs(30))
+        .unwrap_or_else(|_| {
+            let _ = Command::new("kill").arg("-9").arg(tid.to_string()).status();
+            String::from("(bpftrace did not exit)")
+        });
     let mut err = String::new();
     let _ = tracer.stderr.take().unwrap().read_to_string(&mut err);
     let _ = tracer.wait();
