@@ -340,8 +340,13 @@ impl<'a> Lexer<'a> {
                 None => self.file.clone(),
             };
             self.pending_marker = Some((file, line));
-        } else if first.is_empty() || first == "pragma" || first == "ident" {
-            // A null directive, a pragma for someone else, or `#ident`: nothing to do.
+        } else if first.is_empty()
+            || first == "pragma"
+            || first == "ident"
+            || (phys_line == 0 && body.starts_with('!'))
+        {
+            // A null directive, a pragma for someone else, `#ident`, or the
+            // `#!/usr/sbin/dtrace -s` line of a D script: nothing to do.
         } else {
             let name: String = first
                 .chars()

@@ -347,3 +347,10 @@ fn d_keywords_as_parameter_names() {
         ]
     );
 }
+
+#[test]
+fn shebang_line_of_a_d_script() {
+    let file = parse_str("t.d", "#!/usr/sbin/dtrace -s\nprovider p { probe x(); };\n").unwrap();
+    assert!(file.warnings.is_empty(), "{:?}", file.warnings);
+    assert_eq!(file.providers[0].probes[0].span.line, 2);
+}
