@@ -249,6 +249,21 @@ struct SourceLines<'a> {
     files: HashMap<PathBuf, Option<Vec<String>>>,
 }
 
+/// The identifier or number starting at a 1-based column, else the one
+/// character there.
+fn word_at(line: &str, column: u32) -> String {
+    let mut chars = line
+        .chars()
+        .skip((column as usize).saturating_sub(1))
+        .peekable();
+    let is_word = |c: &char| c.is_ascii_alphanumeric() || *c == '_';
+    match chars.peek() {
+        Some(c) if is_word(c) => chars.take_while(is_word).collect(),
+        Some(c) if !c.is_whitespace() => c.to_string(),
+        _ => String::new(),
+    }
+}
+
 impl SourceLines<'_> {
     /// Sets the diagnostic's source line; after preprocessing, also moves
     /// its column back onto the original line when a macro expansion
@@ -270,9 +285,22 @@ impl SourceLines<'_> {
             .collect();
         let rest = rest.trim_end();
         let original_trimmed = original.trim_end();
+        let parsed_column = d.span.column;
         if !rest.is_empty() && original_trimmed.ends_with(rest) {
             let before = original_trimmed.len() - rest.len();
             d.span.column = original_trimmed[..before].chars().count() as u32 + 1;
+        }
+        // A word the preprocessor replaced (`linux` is `1` to GCC) makes a
+        // baffling message unless it says so.
+        let written = word_at(original, d.span.column);
+        let expanded = word_at(parsed, parsed_column);
+        if written.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && !expanded.is_empty()
+            && written != expanded
+        {
+            d.message.push_str(&format!(
+                " (`{written}` is a macro: the preprocessor turned it into `{expanded}`)"
+            ));
         }
     }
 

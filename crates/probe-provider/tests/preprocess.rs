@@ -248,11 +248,38 @@ fn cross_target_uses_the_cross_compiler() {
     let mut cpp = Preprocessor::new();
     cpp.target("aarch64-unknown-linux-gnu");
     let command = cpp.resolved_command().unwrap();
-    assert!(command[0].to_string_lossy().contains("aarch64-linux-gnu-"), "{command:?}");
+    assert!(
+        command[0].to_string_lossy().contains("aarch64-linux-gnu-"),
+        "{command:?}"
+    );
     let file = parse_file_with(dir.join("p.d"), Some(&cpp)).unwrap();
     assert_eq!(file.providers[0].probes[0].name, "arm64");
 
     let host = parse_file_with(dir.join("p.d"), Some(&Preprocessor::new())).unwrap();
-    let expected = if cfg!(target_arch = "aarch64") { "arm64" } else { "other" };
+    let expected = if cfg!(target_arch = "aarch64") {
+        "arm64"
+    } else {
+        "other"
+    };
     assert_eq!(host.providers[0].probes[0].name, expected);
+}
+
+#[test]
+fn a_word_the_preprocessor_replaced_is_named() {
+    let dir = scratch("linux");
+    std::fs::write(dir.join("p.d"), "provider linux {\n  probe x(int);\n};\n").unwrap();
+    let err = parse_file_with(dir.join("p.d"), Some(&Preprocessor::new())).unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.contains("p.d:1:10: error: invalid provider name `1`"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("(`linux` is a macro: the preprocessor turned it into `1`)"),
+        "{shown}"
+    );
+    let mut cpp = Preprocessor::new();
+    cpp.undefine("linux");
+    let file = parse_file_with(dir.join("p.d"), Some(&cpp)).unwrap();
+    assert_eq!(file.providers[0].name, "linux");
 }
