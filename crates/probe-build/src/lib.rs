@@ -19,7 +19,8 @@
 //! ```
 //!
 //! The backend follows the *target* (`CARGO_CFG_TARGET_OS`,
-//! `CARGO_CFG_TARGET_ARCH`): SystemTap SDT notes on Linux (x86_64, aarch64),
+//! `CARGO_CFG_TARGET_ARCH`): SystemTap SDT notes on 64-bit Linux (x86_64,
+//! aarch64, powerpc64, s390x, riscv64),
 //! and elsewhere the same API compiled to nothing, with a `cargo:warning`
 //! that says so. Set `PROBE_BUILD_DISABLE=1` in the environment (or call
 //! [`Build::enabled`]`(false)`) to compile probes out. See `docs/rust.md`.
@@ -385,7 +386,7 @@ pub fn backend_for_target(os: &str, arch: &str) -> Result<Backend, String> {
     match os {
         "linux" | "android" => match SdtArch::from_target_arch(arch) {
             Some(a) => Ok(Backend::Sdt(a)),
-            None => Err(format!("no SDT probe support for target architecture `{arch}` yet (x86_64 and aarch64 are supported)")),
+            None => Err(format!("no SDT probe support for target architecture `{arch}` yet (x86_64, aarch64, powerpc64, s390x and riscv64 are supported)")),
         },
         "macos" | "ios" | "illumos" | "solaris" | "freebsd" => {
             Err(format!("the DTrace backend for `{os}` is not written yet"))

@@ -31,6 +31,10 @@ pub enum Backend {
 pub enum SdtArch {
     X86_64,
     Aarch64,
+    /// 64-bit POWER, either byte order (`target_arch = "powerpc64"`).
+    Powerpc64,
+    S390x,
+    Riscv64,
 }
 
 impl SdtArch {
@@ -39,6 +43,9 @@ impl SdtArch {
         match arch {
             "x86_64" => Some(SdtArch::X86_64),
             "aarch64" => Some(SdtArch::Aarch64),
+            "powerpc64" => Some(SdtArch::Powerpc64),
+            "s390x" => Some(SdtArch::S390x),
+            "riscv64" => Some(SdtArch::Riscv64),
             _ => None,
         }
     }
@@ -50,8 +57,16 @@ impl SdtArch {
     /// The largest page size Linux uses on the architecture.
     fn max_page_size(self) -> u32 {
         match self {
-            SdtArch::X86_64 => 4096,
-            SdtArch::Aarch64 => 65536,
+            SdtArch::X86_64 | SdtArch::S390x | SdtArch::Riscv64 => 4096,
+            SdtArch::Aarch64 | SdtArch::Powerpc64 => 65536,
+        }
+    }
+
+    /// The no-op instruction of a probe site (what `<sys/sdt.h>` uses).
+    fn nop(self) -> &'static str {
+        match self {
+            SdtArch::S390x => "nop 0",
+            _ => "nop",
         }
     }
 
@@ -608,6 +623,9 @@ fn sdt_fire_body(provider: &Provider, probe: &Probe, args: &[Arg], arch: SdtArch
             // Tracers cast a register to the argument's size, so the full
             // `x` register is right for every size.
             SdtArch::Aarch64 => ("reg", ":x"),
+            // rustc prints the full register (`3` on POWER, `%r3` on s390x,
+            // `a0` on RISC-V), which is what tracers expect there.
+            SdtArch::Powerpc64 | SdtArch::S390x | SdtArch::Riscv64 => ("reg", ""),
         };
         operands.push(format!("a{i} = in({class}) {value}"));
         note_args.push(format!("{}{}@{{a{i}{modifier}}}", if signed { "-" } else { "" }, size));
@@ -625,7 +643,7 @@ fn sdt_fire_body(provider: &Provider, probe: &Probe, args: &[Arg], arch: SdtArch
     let _ = writeln!(out, "{indent}{pad}        semaphore = sym {},", provider.semaphore_name(probe));
     let opts = match arch {
         SdtArch::X86_64 => "att_syntax, readonly, nostack, preserves_flags",
-        SdtArch::Aarch64 => "readonly, nostack, preserves_flags",
+        _ => "readonly, nostack, preserves_flags",
     };
     let _ = writeln!(out, "{indent}{pad}        options({opts}),\n{indent}{pad}    );\n{indent}{pad}}}");
     for d in (0..depth).rev() {
@@ -646,7 +664,7 @@ fn sdt_asm_text(provider: &Provider, probe: &Probe, note_args: &str, arch: SdtAr
     let asciz = |s: &str| format!(".asciz \"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
     let brace = |s: String| s.replace('{', "{{").replace('}', "}}");
     vec![
-        "990: nop".into(),
+        format!("990: {}", arch.nop()),
         // One `.stapsdt.base` per object, merged across objects by the
         // comdat group and kept by `R` (SHF_GNU_RETAIN): tracers use it to
         // find how far the object was moved after linking.
