@@ -664,8 +664,10 @@ set(_sp_objects [==[$<TARGET_OBJECTS:${target}>]==])
     COMMENT "Running dtrace -G over the objects of ${target}"
     VERBATIM)
   if(type STREQUAL "STATIC_LIBRARY")
-    # Archived with the objects (nothing refers to it: see docs/cmake.md).
-    set_property(TARGET ${target} APPEND PROPERTY STATIC_LIBRARY_OPTIONS "${object}")
+    # Not archived: nothing refers to the -G object, so a link would never
+    # pull it out of the archive. The library's users link it directly
+    # (it is made when the archive is, before any of them links).
+    target_link_options(${target} INTERFACE "$<BUILD_INTERFACE:${object}>")
     if(StaticProbes_LINK_LIBRARIES)
       target_link_libraries(${target} INTERFACE ${StaticProbes_LINK_LIBRARIES})
     endif()

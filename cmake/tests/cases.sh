@@ -274,6 +274,11 @@ objects-ninja)
   g_calls | grep "$example/hello_probes.d" | grep "greet.dir/.*greet.c.o" | grep -q "greet.dir/.*farewell.c.o" ||
     { cat calls.log >&2; fail "-G did not run over greet.c.o and farewell.c.o"; }
   g_calls | grep "$example/hello_probes.d" | grep -q "hello.dir/.*hello.c.o" || { cat calls.log >&2; fail "-G did not run over hello.c.o"; }
+  readelf -p .SUNW_dof b/libgreet.so > dof.txt || fail "libgreet.so lacks the .SUNW_dof section"
+  for site in "hello:greet:greet:" "hello:greet-done:greet:" "hello:farewell:farewell:"; do
+    grep -q "$site" dof.txt || { cat dof.txt >&2; fail "libgreet.so's DOF lacks the site $site"; }
+  done
+  readelf -p .SUNW_dof b/hello | grep -q "hello:main-start:main:" || fail "hello's DOF lacks main__start"
   for f in b/hello b/libgreet.so; do
     readelf -S "$f" | grep -q SUNW_dof || fail "$f lacks the .SUNW_dof section of the -G object"
     # Every probe call site was rewritten: no call reaches a __dtrace symbol.
@@ -294,10 +299,15 @@ objects-make-static)
   export STANDIN_DTRACE_LOG=$work/calls.log DTRACE_STANDIN_LOG=$work/calls.log
   build b -j2
   run_hello b/hello yes
-  ar t b/libgreet.a | grep -q hello_probes.o || fail "libgreet.a lacks the -G object"
   g_calls | grep -q "greet.c.o" || { cat calls.log >&2; fail "-G did not run over the library's objects"; }
   if g_calls | grep -q '\.a\b'; then fail "-G was given an archive"; fi
-  readelf -S b/hello | grep -q SUNW_dof || fail "hello lacks the .SUNW_dof section" ;;
+  # The program carries the DOF of its own sites and of the library's: the
+  # library's -G object is linked into its users (an archive member nobody
+  # refers to would be left out).
+  readelf -p .SUNW_dof b/hello > dof.txt || fail "hello lacks the .SUNW_dof section"
+  for site in "hello:main-start:main:" "hello:greet:greet:" "hello:greet-done:greet:" "hello:farewell:farewell:"; do
+    grep -q "$site" dof.txt || { cat dof.txt >&2; fail "hello's DOF lacks the site $site"; }
+  done ;;
 objects-multi-config)
   configure b "Ninja Multi-Config" -DSTATIC_PROBES=ON -DDTRACE=$standin
   build b --config Debug
