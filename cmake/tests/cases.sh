@@ -518,6 +518,31 @@ disabled-corpus)
       { cat "$n.c" "$n.cc.log" >&2; fail "$d: the no-op header does not fit the expected probes"; }
     ./"$n" || fail "$d: an _ENABLED() macro is not 0"
   done ;;
+disabled-like-probe-build)
+  # CMake's no-op header and `probe-build header --flavor disabled` define
+  # the same macros, the same way, for every corpus file (extras on the
+  # CMake side are reported; with -C probe-build would drop probes under a
+  # false #if, which CMake's reader keeps).
+  pb_ready
+  [ -d "$corpus" ] || fail "corpus $corpus not found"
+  macros() {
+    awk '/^#define [A-Z]/ { if ($0 ~ /\\$/) { getline next_line; print $0 " " next_line } else print }' "$1" |
+      grep -v '^#define STATIC_PROBES_' | sort
+  }
+  for d in "$corpus"/*.d; do
+    n=$(basename "$d" .d)
+    "$pb" header --flavor disabled "$d" -o "pb-$n.h" || fail "probe-build failed on $d"
+    cmake -DStaticProbes_SCRIPT_ACTION=disabled-header -DStaticProbes_SCRIPT_INPUT="$d" \
+      -DStaticProbes_SCRIPT_OUTPUT="cmake-$n.h" -P "$module_dir/FindStaticProbes.cmake" >/dev/null 2>&1 ||
+      fail "the CMake no-op header failed on $d"
+    macros "pb-$n.h" > "pb-$n.txt"
+    macros "cmake-$n.h" > "cmake-$n.txt"
+    [ -s "pb-$n.txt" ] || fail "no macros read from probe-build's header for $d"
+    missing=$(comm -23 "pb-$n.txt" "cmake-$n.txt")
+    [ -z "$missing" ] || { echo "$missing" >&2; fail "$d: the CMake header lacks or differs from probe-build's macros above"; }
+    extra=$(comm -13 "pb-$n.txt" "cmake-$n.txt")
+    [ -z "$extra" ] || echo "$n: CMake only: $extra"
+  done ;;
 same-as-autotools)
   # The example is the autotools example's program and library: its sources
   # are copies and must stay identical (once that example is on this tree).
