@@ -355,6 +355,31 @@ EOD
   SRC=$work/src configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
   build b
   check_on b/app ;;
+public-header)
+  # PUBLIC: the library's header serves its users too (the program attaches
+  # no provider; with SystemTap its semaphores come from the stub archived
+  # in libgreet.a). FLAGS reach the tool.
+  mkdir src
+  cp "$example"/*.c "$example"/*.h "$example/hello_probes.d" src/
+  cat > src/CMakeLists.txt <<'EOD'
+cmake_minimum_required(VERSION 3.16)
+project(public C)
+find_package(StaticProbes REQUIRED)
+add_library(greet STATIC greet.c farewell.c)
+static_probes_add_provider(greet hello_probes.d PUBLIC FLAGS -C)
+add_executable(hello hello.c)
+target_link_libraries(hello PRIVATE greet)
+if(StaticProbes_ENABLED)
+  target_compile_definitions(hello PRIVATE HAVE_STATIC_PROBES=1)
+endif()
+EOD
+  SRC=$work/src configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
+  build b -v
+  grep -q -- "-h;-s;.*-C\|-C;-h" b.build.log || fail "FLAGS -C did not reach the tool"
+  check_on b
+  SRC=$work/src configure off Ninja
+  build off
+  check_off off ;;
 switch-mode)
   # One build tree, probes switched OFF -> ON -> OFF, with Makefiles (which
   # compare times, not command lines): headers and objects follow.
