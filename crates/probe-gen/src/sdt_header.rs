@@ -149,7 +149,7 @@ fn write_probe(out: &mut String, provider: &Provider, probe: &Probe, flavor: Sdt
 /// Which operand constraint an argument gets, by its declared type.
 ///
 /// Scalars that fit a register may be forced into one
-/// (`__static_probes_sdt_where_int`, `"nr"` under clang on x86_64, where
+/// (`__static_probes_sdt_where_int`, `"nr"` under clang on 64-bit targets, where
 /// `"nor"` makes clang store every operand to the stack at each site); a
 /// floating-point value or a type this crate does not know (which might be a
 /// struct or `long double`, impossible in a register for clang) keeps the
@@ -237,7 +237,12 @@ const SELF_CONTAINED_HELPERS: &str = r#"
 # define __static_probes_sdt_loc(n) "%[__static_probes_v" #n "]"
 #elif defined __riscv
 # define __static_probes_sdt_nop "nop"
-# define __static_probes_sdt_where "nor"
+# if defined __clang__
+/* clang 16 aborts on "o" here ("Could not match memory address"). */
+#  define __static_probes_sdt_where "nmr"
+# else
+#  define __static_probes_sdt_where "nor"
+# endif
 # define __static_probes_sdt_loc(n) "%[__static_probes_v" #n "]"
 #elif defined __powerpc__ || defined __powerpc64__
 /* %I prints "i" before an immediate so that a constant is not read as a
@@ -255,8 +260,10 @@ const SELF_CONTAINED_HELPERS: &str = r#"
 
 /* For arguments declared as integers, bools, strings or pointers. clang
    (16) resolves "nor" to memory and stores each operand to the stack at
-   every site; "nr" keeps them in registers, where gcc puts them anyway. */
-#if defined __clang__ && defined __x86_64__
+   every site; "nr" keeps them in registers, where gcc puts them anyway.
+   Not on 32-bit targets, short of registers for twelve operands. */
+#if defined __clang__ && (defined __x86_64__ || defined __aarch64__ \
+                          || defined __riscv || defined __powerpc64__ || defined __s390x__)
 # define __static_probes_sdt_where_int "nr"
 #else
 # define __static_probes_sdt_where_int __static_probes_sdt_where

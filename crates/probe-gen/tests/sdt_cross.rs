@@ -1,9 +1,9 @@
 //! The self-contained header on every architecture `<sys/sdt.h>` covers that
 //! Debian cross-builds here. For each: build one small static program with
-//! the Debian cross gcc (no target `<sys/sdt.h>` exists in those sysroots),
-//! compare its notes with the same program built against the host's
-//! `<sys/sdt.h>`, then run it under qemu-user with gdb-multiarch attached and
-//! read the probe arguments. gdb 13 cannot decode riscv64 argument
+//! the Debian cross gcc (no target `<sys/sdt.h>` exists in those sysroots)
+//! and with clang-16 `--target`, compare the notes with the same program
+//! built by gcc against the host's `<sys/sdt.h>`, then run both builds under
+//! qemu-user with gdb-multiarch attached and read the probe arguments. gdb 13 cannot decode riscv64 argument
 //! operands: there the stops and the notes are checked.
 
 mod sdt_support;
@@ -145,9 +145,11 @@ fn reference_include(dir: &Path) -> PathBuf {
     inc
 }
 
-fn build_flavor(arch: &Arch, dir: &Path, flavor: SdtFlavor, opt: &str) -> PathBuf {
+/// Builds the program; `clang` builds with clang-16 for the same target
+/// instead of the cross gcc.
+fn build_flavor(arch: &Arch, dir: &Path, flavor: SdtFlavor, opt: &str, clang: bool) -> PathBuf {
     let f = file();
-    let sub = dir.join(format!("{flavor:?}{opt}"));
+    let sub = dir.join(format!("{}{flavor:?}{opt}", if clang { "clang-" } else { "" }));
     std::fs::create_dir_all(&sub).unwrap();
     write(
         &sub,
@@ -169,7 +171,13 @@ fn build_flavor(arch: &Arch, dir: &Path, flavor: SdtFlavor, opt: &str) -> PathBu
     if flavor == SdtFlavor::SystemSdt {
         flags.extend(["-I", inc.to_str().unwrap()]);
     }
-    build(arch.gcc, &sub, &[&src, &sems], &flags, "prog")
+    let target = format!("--target={}", arch.gcc.trim_end_matches("-gcc"));
+    if clang {
+        flags.push(&target);
+        build("clang-16", &sub, &[&src, &sems], &flags, "prog")
+    } else {
+        build(arch.gcc, &sub, &[&src, &sems], &flags, "prog")
+    }
 }
 
 fn free_port() -> u16 {
@@ -183,16 +191,18 @@ fn free_port() -> u16 {
 fn check_arch(arch: &Arch) -> Result<(), String> {
     let dir = workdir(&format!("sdt-cross-{}", arch.name));
     for opt in ["-O2", "-O0"] {
-        let ours = build_flavor(arch, &dir, SdtFlavor::SelfContained, opt);
-        let reference = build_flavor(arch, &dir, SdtFlavor::SystemSdt, opt);
-        let (a, b) = (
+        let ours = build_flavor(arch, &dir, SdtFlavor::SelfContained, opt, false);
+        let reference = build_flavor(arch, &dir, SdtFlavor::SystemSdt, opt, false);
+        let with_clang = build_flavor(arch, &dir, SdtFlavor::SelfContained, opt, true);
+        let (a, b, c) = (
             notes_with(arch.readelf, &ours),
             notes_with(arch.readelf, &reference),
+            notes_with(arch.readelf, &with_clang),
         );
-        if a.len() != 5 {
-            return Err(format!("{opt}: expected 5 notes, got {a:#?}"));
+        if a.len() != 5 || c.len() != 5 {
+            return Err(format!("{opt}: expected 5 notes, got {a:#?} and with clang {c:#?}"));
         }
-        for (x, y) in a.iter().zip(&b) {
+        for (x, y) in a.iter().zip(&b).chain(c.iter().zip(&b)) {
             // Sizes and signedness must match; registers may differ.
             if (&x.provider, &x.name, x.sizes()) != (&y.provider, &y.name, y.sizes()) {
                 return Err(format!(
@@ -204,8 +214,15 @@ fn check_arch(arch: &Arch) -> Result<(), String> {
             }
         }
     }
-    let exe = dir.join(arch.gdb_build).join("prog");
+    gdb_run(arch, &dir.join(arch.gdb_build).join("prog"))?;
+    gdb_run(arch, &dir.join(format!("clang-{}", arch.gdb_build)).join("prog"))
+        .map_err(|e| format!("clang build: {e}"))
+}
 
+/// Runs `exe` under qemu-user with gdb-multiarch attached and checks what
+/// gdb reads at each probe.
+fn gdb_run(arch: &Arch, exe: &Path) -> Result<(), String> {
+    let exe = exe.to_path_buf();
     let port = free_port();
     let mut qemu = Command::new(arch.qemu)
         .arg("-g")

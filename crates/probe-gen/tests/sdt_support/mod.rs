@@ -141,6 +141,24 @@ pub fn notes(file: &Path) -> Vec<Note> {
     notes_with("readelf", file)
 }
 
+/// Splits a note's argument text at spaces outside brackets: aarch64 and
+/// arm memory operands read `[sp, 56]`.
+pub fn split_args(text: &str) -> Vec<String> {
+    let mut args: Vec<String> = Vec::new();
+    let mut depth = 0i32;
+    for word in text.split_whitespace() {
+        if depth > 0 {
+            let last = args.last_mut().unwrap();
+            last.push(' ');
+            last.push_str(word);
+        } else {
+            args.push(word.to_string());
+        }
+        depth += word.matches('[').count() as i32 - word.matches(']').count() as i32;
+    }
+    args
+}
+
 pub fn parse_notes(text: &str) -> Vec<Note> {
     let mut notes = Vec::new();
     let mut cur: Option<Note> = None;
@@ -182,7 +200,7 @@ pub fn parse_notes(text: &str) -> Vec<Note> {
                     }
                 }
             } else if let Some(v) = l.strip_prefix("Arguments:") {
-                n.args = v.split_whitespace().map(str::to_string).collect();
+                n.args = split_args(v);
             }
         }
     }
