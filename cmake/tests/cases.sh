@@ -509,6 +509,19 @@ parser-errors)
   check_error 'provider x {\n  probe a(int) : (int;\n};\n' "2:22: error: unexpected ';' in the arguments of probe 'a'"
   check_error 'typedef int t\n' "1:1: error: declaration is not terminated"
   check_error 'provider x { probe a(int); }; #define X\n' "1:31: error: '#' must start a line"
+  check_error 'provider x {\n  probe a(int) \\\\ ;\n};\n' "2:16: error: expected ';' after probe 'a', found '\\\\'"
+  # Text CMake itself would read as syntax (backslashes, \${...}, ";",
+  # brackets, quotes) in comments is just comment text.
+  cat > ok.d <<'EOD'
+provider x {
+  /* see C:\path and ${HOME} and \n "q" ; [a] */
+  probe a(int); // trailing \ backslash ${X}
+  probe b(const char *); /* "str;" */
+};
+EOD
+  cmake -DStaticProbes_SCRIPT_ACTION=disabled-header -DStaticProbes_SCRIPT_INPUT=ok.d \
+    -DStaticProbes_SCRIPT_OUTPUT=ok.h -P "$module_dir/FindStaticProbes.cmake" >log 2>&1 || { cat log >&2; fail "comments with CMake syntax broke the reader"; }
+  grep -q '^#define X_A(arg1)' ok.h && grep -q '^#define X_B(arg1)' ok.h || { cat ok.h >&2; fail "ok.d: wrong macros"; }
   # Missing file.
   if cmake -DStaticProbes_SCRIPT_ACTION=disabled-header -DStaticProbes_SCRIPT_INPUT=$work/none.d \
        -DStaticProbes_SCRIPT_OUTPUT=p.h -P "$module_dir/FindStaticProbes.cmake" >log 2>&1; then
