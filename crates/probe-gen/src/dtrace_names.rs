@@ -96,19 +96,23 @@ pub(crate) fn prototype_type(arg: &Argument) -> String {
 
 /// The type's name as libdtrace's CTF prints it (the native type, for the
 /// probe symbol's argument encoding on macOS).
+/// `string` is `char *`; `bool` is `_Bool`, the name D knows.
 pub(crate) fn ctf_name(ty: &CType) -> String {
     if ty.class == TypeClass::String && !ty.normalized.contains('*') {
         return "char *".to_string();
+    }
+    if ty.class == TypeClass::Bool {
+        return ty.normalized.replacen("bool", "_Bool", 1);
     }
     ty.normalized.clone()
 }
 
 /// The type name under qualifiers and pointers, when it is a typedef name
-/// this crate does not know (a project's own type, as in `http_req_t *`).
+/// libdtrace does not define itself: a project's own type (`http_req_t *`)
+/// or a system one (`off_t`, `uid_t`). Apple's `dtrace -h` lists those in
+/// the typedefs symbol, and libdtrace declares each as `typedef int NAME`
+/// when it rebuilds the provider at link time.
 pub(crate) fn unknown_typedef_name(ty: &CType) -> Option<String> {
-    if !matches!(ty.class, TypeClass::Other | TypeClass::Pointer) {
-        return None;
-    }
     let base = ty.normalized.split('*').next().unwrap_or("").trim();
     let words: Vec<&str> = base
         .split_whitespace()
