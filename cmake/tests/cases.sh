@@ -392,6 +392,29 @@ switch-mode)
   configure b "Unix Makefiles" -DSTATIC_PROBES=OFF
   build b -j2
   check_off b ;;
+cross-aarch64)
+  # Cross-compiling for aarch64: probe-build's header is self-contained and
+  # works; SystemTap's needs <sys/sdt.h>, which the cross sysroot lacks, so
+  # detection (the header must compile with the project's compiler) turns
+  # AUTO off and says why, and ON stops.
+  pb_ready; need aarch64-linux-gnu-gcc; need qemu-aarch64
+  cross="-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64 -DCMAKE_C_COMPILER=aarch64-linux-gnu-gcc"
+  configure pb Ninja $cross -DSTATIC_PROBES=ON -DDTRACE=$pb
+  build pb
+  file pb/hello | grep -q aarch64 || fail "hello is not an aarch64 program"
+  expect_probes pb/hello main__start
+  expect_probes pb/libgreet.so greet greet__done farewell
+  out=$(qemu-aarch64 -L /usr/aarch64-linux-gnu pb/hello --probes) || fail "hello failed under qemu-aarch64"
+  [ "$out" = "static probes: yes
+enabled: 0" ] || fail "hello --probes printed '$out' under qemu-aarch64"
+  configure st Ninja $cross -DSTATIC_PROBES=AUTO -DDTRACE=$stap
+  expect_in_log st.configure.log "probes off, no-op markers: the header from \`$stap -h\` does not compile with /usr/bin/aarch64-linux-gnu-gcc"
+  build st
+  expect_no_probes st/hello st/libgreet.so
+  if cmake -G Ninja -S "$example" -B st-on -DCMAKE_MODULE_PATH="$module_dir" $cross -DSTATIC_PROBES=ON -DDTRACE=$stap >st-on.log 2>&1; then
+    fail "STATIC_PROBES=ON accepted a header that does not compile"
+  fi
+  expect_in_log st-on.log "STATIC_PROBES is ON but the header from" ;;
 install-config)
   # Install the package; a consumer finds it with find_package(... CONFIG).
   cmake -S "$module_dir" -B pkg -DCMAKE_INSTALL_PREFIX="$work/prefix" >pkg.log 2>&1 || { cat pkg.log >&2; fail "configuring the package failed"; }
