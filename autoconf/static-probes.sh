@@ -3,7 +3,7 @@
 #
 #   static-probes.sh header   PROVIDER.d OUTPUT.h
 #   static-probes.sh noop-header PROVIDER.d OUTPUT.h
-#   static-probes.sh object   PROVIDER.d OUTPUT.o  OBJECT.o...
+#   static-probes.sh object   PROVIDER.d OUTPUT.o  OBJECT.o|ARCHIVE.a...
 #   static-probes.sh ltobject PROVIDER.d OUTPUT.lo OBJECT.lo...
 #
 # `header` runs `$DTRACE $DTRACEFLAGS -h` when STATIC_PROBES=yes, and
@@ -246,8 +246,12 @@ make_tmpdir () {
   (umask 077 && mkdir "$tmpdir") || die "cannot create $tmpdir"
 }
 
-# The dtrace -G step over OBJECTS... writing OUTPUT; keeps and restores the
-# compiler's objects when the tool rewrites them.
+# The dtrace -G step over OBJECTS... writing OUTPUT. Objects may include
+# static archives (NAME.a). When the tool rewrites objects in place, the
+# compiler's objects and archives are kept and restored (see above), and the
+# archives' members are extracted, given to -G, and put back; other tools
+# get the objects only (they read nothing from archives). File names must
+# not hold blanks.
 g_step () {
   provider=$1 output=$2
   shift 2
@@ -257,10 +261,19 @@ g_step () {
     *) die "unknown STATIC_PROBES_G_MODE '$STATIC_PROBES_G_MODE'" ;;
   esac
   rewrite=${STATIC_PROBES_G_MODE-stub}
+  gargs= archives= n=0
+  for o in "$@"; do
+    test -f "$o" || die "$o: no such object"
+    case $o in
+      *.a)
+        test "$rewrite" = rewrite || continue
+        archives="$archives $o" ;;
+      *) gargs="$gargs $o" ;;
+    esac
+  done
   if test "$rewrite" = rewrite; then
     test $# -gt 0 || die "$output: no objects to run dtrace -G over"
     for o in "$@"; do
-      test -f "$o" || die "$o: no such object"
       if test -f "$o.sp-orig" && test -z "`find "$o" -newer "$o.sp-orig"`"; then
         # $o is the previous run's rewrite: start again from the compiler's output.
         cp "$o.sp-orig" "$o" || die "cannot restore $o"
@@ -268,11 +281,22 @@ g_step () {
         cp "$o" "$o.sp-orig" || die "cannot keep a copy of $o"
       fi
     done
+    for a in $archives; do
+      n=`expr $n + 1`
+      mkdir "$tmpdir/a$n" || die "cannot create $tmpdir/a$n"
+      case $a in /*) abs=$a ;; *) abs=`pwd`/$a ;; esac
+      (cd "$tmpdir/a$n" && ar x "$abs") || die "$a: cannot extract its members"
+      for m in `ar t "$a"`; do
+        case $m in
+          *.o|*.obj) gargs="$gargs $tmpdir/a$n/$m" ;;
+        esac
+      done
+    done
   fi
   tmpout=$output.tmp$$
   rm -f "$tmpout"
   # shellcheck disable=SC2086 # DTRACE and the flags are word lists, like CC and CFLAGS.
-  if run_dtrace $DTRACE $DTRACEFLAGS $STATIC_PROBES_GFLAGS -G -s "$provider" -o "$tmpout" "$@" &&
+  if run_dtrace $DTRACE $DTRACEFLAGS $STATIC_PROBES_GFLAGS -G -s "$provider" -o "$tmpout" $gargs &&
      test -s "$tmpout"; then
     :
   else
@@ -282,6 +306,16 @@ g_step () {
     fi
     rm -f "$tmpout"
     exit 1
+  fi
+  if test "$rewrite" = rewrite; then
+    n=0
+    for a in $archives; do
+      n=`expr $n + 1`
+      case $a in /*) abs=$a ;; *) abs=`pwd`/$a ;; esac
+      # ar r replaces each member where it stands, keeping the order.
+      (cd "$tmpdir/a$n" && ar rs "$abs" `ar t "$abs"`) ||
+        { for o in "$@"; do cp "$o.sp-orig" "$o"; done; rm -f "$tmpout"; die "$a: cannot put the rewritten members back"; }
+    done
   fi
   mv -f "$tmpout" "$output" || die "cannot rename $tmpout to $output"
   tmpout=

@@ -130,7 +130,10 @@ AS_CASE([$with_dtrace],
    AS_CASE([$with_dtrace],
      [*/*], [AS_IF([test -d "$with_dtrace" || test ! -x "$with_dtrace"],
         [AC_MSG_ERROR([--with-dtrace=$with_dtrace: no such executable file])])
-        DTRACE=$with_dtrace],
+        dnl make runs the tool from other folders: make the name absolute.
+        AS_CASE([$with_dtrace],
+          [/*], [DTRACE=$with_dtrace],
+          [DTRACE=`pwd`/$with_dtrace])],
      [static_probes_named=`command -v "$with_dtrace" 2>/dev/null`
       AS_CASE([$static_probes_named],
         [/*], [DTRACE=$static_probes_named],
