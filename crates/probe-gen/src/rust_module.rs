@@ -508,6 +508,7 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
         .collect::<Vec<_>>()
         .join(" || ");
     let semaphore = provider.semaphore_name(probe);
+    let rust_semaphore = format!("__{b}_SEMAPHORE");
 
     // Fire.
     let _ = writeln!(
@@ -542,12 +543,19 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
                  \x20   #[inline(always)]\n\
                  \x20   pub fn {b}_enabled() -> bool {{\n\
                  \x20       // SAFETY: the semaphore is only ever written by tracers (the kernel).\n\
-                 \x20       unsafe {{ core::ptr::read_volatile(&raw const {semaphore}) != 0 }}\n    }}\n\n\
-                 \x20   /// The SystemTap semaphore, counted up by each attached tracer.\n\
-                 \x20   #[unsafe(no_mangle)]\n\
+                 \x20       unsafe {{ core::ptr::read_volatile(&raw const {rust_semaphore}) != 0 }}\n    }}\n\n\
+                 \x20   /// The semaphore, counted up by each attached tracer. C code and\n\
+                 \x20   /// the note know it as `{semaphore}`, an alias: Rust reaches a\n\
+                 \x20   /// `#[no_mangle]` static through the GOT, and this one directly.\n\
                  \x20   #[unsafe(link_section = \".probes\")]\n\
                  \x20   #[used]\n\
-                 \x20   static mut {semaphore}: u16 = 0;\n"
+                 \x20   static mut {rust_semaphore}: u16 = 0;\n\n\
+                 \x20   core::arch::global_asm!(\n\
+                 \x20       \".globl {semaphore}\",\n\
+                 \x20       \".hidden {semaphore}\",\n\
+                 \x20       \".set {semaphore}, {{semaphore}}\",\n\
+                 \x20       semaphore = sym {rust_semaphore},\n\
+                 \x20   );\n"
             );
         }
     }
@@ -640,7 +648,7 @@ fn sdt_fire_body(provider: &Provider, probe: &Probe, args: &[Arg], arch: SdtArch
     for op in operands {
         let _ = writeln!(out, "{indent}{pad}        {op},");
     }
-    let _ = writeln!(out, "{indent}{pad}        semaphore = sym {},", provider.semaphore_name(probe));
+    let _ = writeln!(out, "{indent}{pad}        semaphore = sym __{}_SEMAPHORE,", bare(&rust_ident(&probe.name)));
     let opts = match arch {
         SdtArch::X86_64 => "att_syntax, readonly, nostack, preserves_flags",
         _ => "readonly, nostack, preserves_flags",
