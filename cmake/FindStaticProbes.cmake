@@ -603,7 +603,7 @@ function(static_probes_add_provider target provider)
   # The outputs also depend on a file that changes only when the settings
   # do (probes switched on or off, another tool or flags), so no generator
   # has to notice the changed command line by itself.
-  set(settings_stamp "${dir}/settings.txt")
+  set(settings_stamp "${dir}/${base}.settings")
   set(settings_text "enabled=${StaticProbes_ENABLED}\nneeds_g=${StaticProbes_NEEDS_G}\ncommand=${command}\n")
   set(old_settings "")
   if(EXISTS "${settings_stamp}")
@@ -669,6 +669,12 @@ function(static_probes_add_provider target provider)
   if(type STREQUAL "OBJECT_LIBRARY")
     message(FATAL_ERROR "static_probes_add_provider(${target}): with ${StaticProbes_TOOL_KIND} `dtrace -G` runs over the objects at link time; attach the provider to the executable or library that links this object library")
   endif()
+  # Each -G run must know every provider whose sites are in the objects.
+  get_property(earlier TARGET ${target} PROPERTY _STATIC_PROBES_G_PROVIDER)
+  if(earlier)
+    message(FATAL_ERROR "static_probes_add_provider(${target}): ${target} already has the provider file ${earlier}; where `dtrace -G` runs over the objects, give each target one provider file (several providers can share one file)")
+  endif()
+  set_property(TARGET ${target} PROPERTY _STATIC_PROBES_G_PROVIDER "${provider}")
   set(object "${dir}/$<CONFIG>/${base}.o")
   set(settings "${dir}/$<CONFIG>/g-objects.cmake")
   file(GENERATE OUTPUT "${settings}" CONTENT
@@ -741,8 +747,15 @@ static_probes_add_provider(conftest conftest.d HEADER conftest_probes.h)
 ")
   set(cmake_flags "-DCMAKE_${lang}_COMPILER=${CMAKE_${lang}_COMPILER}"
                   "-DCMAKE_${lang}_FLAGS=${CMAKE_${lang}_FLAGS}")
-  if(CMAKE_TOOLCHAIN_FILE)
-    list(APPEND cmake_flags "-DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}")
+  foreach(var IN ITEMS CMAKE_TOOLCHAIN_FILE CMAKE_SYSROOT CMAKE_${lang}_COMPILER_TARGET
+      CMAKE_POSITION_INDEPENDENT_CODE)
+    if(DEFINED ${var})
+      list(APPEND cmake_flags "-D${var}=${${var}}")
+    endif()
+  endforeach()
+  if(CMAKE_CROSSCOMPILING AND NOT CMAKE_TOOLCHAIN_FILE)
+    list(APPEND cmake_flags "-DCMAKE_SYSTEM_NAME=${CMAKE_SYSTEM_NAME}"
+      "-DCMAKE_SYSTEM_PROCESSOR=${CMAKE_SYSTEM_PROCESSOR}")
   endif()
   try_compile(_sp_project_ok "${dir}/build" "${dir}/src" StaticProbesConftest conftest
     CMAKE_FLAGS ${cmake_flags}

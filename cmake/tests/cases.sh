@@ -308,6 +308,30 @@ objects-make-static)
   for site in "hello:main-start:main:" "hello:greet:greet:" "hello:greet-done:greet:" "hello:farewell:farewell:"; do
     grep -q "$site" dof.txt || { cat dof.txt >&2; fail "hello's DOF lacks the site $site"; }
   done ;;
+objects-two-providers)
+  # Two provider files on one target where -G runs over the objects: each
+  # -G run would meet the other provider's sites, so configure refuses.
+  mkdir src
+  cp "$example"/*.c "$example"/*.h "$example/hello_probes.d" src/
+  printf 'provider other {\n\tprobe x(int);\n};\n' > src/other.d
+  cat > src/CMakeLists.txt <<'EOD'
+cmake_minimum_required(VERSION 3.16)
+project(two C)
+find_package(StaticProbes REQUIRED)
+add_executable(hello hello.c greet.c farewell.c)
+static_probes_add_provider(hello hello_probes.d)
+static_probes_add_provider(hello other.d)
+EOD
+  if cmake -G Ninja -S src -B b -DCMAKE_MODULE_PATH="$module_dir" -DSTATIC_PROBES=ON -DDTRACE=$standin >log 2>&1; then
+    fail "two provider files on one -G-over-objects target were accepted"
+  fi
+  expect_in_log log "hello already has the provider file $work/src/hello_probes.d; where \`dtrace -G\` runs over the objects, give each target one provider file"
+  # Elsewhere two providers on one target are fine.
+  sed -i 's/^static_probes_add_provider(hello other.d)/static_probes_add_provider(hello other.d)\nadd_compile_definitions(HAVE_STATIC_PROBES=1)/' src/CMakeLists.txt
+  SRC=$work/src configure s Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
+  build s
+  check_on s
+  [ -f s/static_probes/hello/include/other.h ] || fail "other.h was not generated" ;;
 objects-multi-config)
   configure b "Ninja Multi-Config" -DSTATIC_PROBES=ON -DDTRACE=$standin
   build b --config Debug
