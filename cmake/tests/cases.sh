@@ -87,13 +87,14 @@ check_on() {
   d=$1${2:+/$2}
   prog=$d/hello
   run_hello "$prog" yes
-  expect_probes "$prog" main__start
+  expect_probes "$prog" main__start count
   if [ -f "$d/libgreet.so" ]; then
     expect_probes "$d/libgreet.so" greet greet__done farewell
   else
     expect_probes "$prog" greet greet__done farewell
   fi
   gdb_arg "$prog" main__start 0 "" 2
+  gdb_arg "$prog" count 0 "" 2
   gdb_arg "$prog" greet 0 "(char *)" '0x[0-9a-f]* "cmake"'
   gdb_arg "$prog" greet 1 "" 1
   gdb_arg "$prog" greet__done 0 "" 13
@@ -205,6 +206,7 @@ dtraceflags)
 #define Count int
 provider hello {
 	probe main__start(Count);
+	probe count(Count);
 	probe greet(const char *, Count);
 	probe greet__done(long);
 	probe farewell(const char *);
@@ -278,7 +280,10 @@ objects-ninja)
   for site in "hello:greet:greet:" "hello:greet-done:greet:" "hello:farewell:farewell:"; do
     grep -q "$site" dof.txt || { cat dof.txt >&2; fail "libgreet.so's DOF lacks the site $site"; }
   done
-  readelf -p .SUNW_dof b/hello | grep -q "hello:main-start:main:" || fail "hello's DOF lacks main__start"
+  readelf -p .SUNW_dof b/hello > dof-hello.txt || fail "hello lacks the .SUNW_dof section"
+  for site in "hello:main-start:main:" "hello:count:count_names:"; do
+    grep -q "$site" dof-hello.txt || { cat dof-hello.txt >&2; fail "hello's DOF lacks the site $site (main or libcount.a)"; }
+  done
   for f in b/hello b/libgreet.so; do
     readelf -S "$f" | grep -q SUNW_dof || fail "$f lacks the .SUNW_dof section of the -G object"
     # Every probe call site was rewritten: no call reaches a __dtrace symbol.
@@ -305,7 +310,7 @@ objects-make-static)
   # library's -G object is linked into its users (an archive member nobody
   # refers to would be left out).
   readelf -p .SUNW_dof b/hello > dof.txt || fail "hello lacks the .SUNW_dof section"
-  for site in "hello:main-start:main:" "hello:greet:greet:" "hello:greet-done:greet:" "hello:farewell:farewell:"; do
+  for site in "hello:main-start:main:" "hello:count:count_names:" "hello:greet:greet:" "hello:greet-done:greet:" "hello:farewell:farewell:"; do
     grep -q "$site" dof.txt || { cat dof.txt >&2; fail "hello's DOF lacks the site $site"; }
   done ;;
 objects-two-providers)
@@ -318,7 +323,7 @@ objects-two-providers)
 cmake_minimum_required(VERSION 3.16)
 project(two C)
 find_package(StaticProbes REQUIRED)
-add_executable(hello hello.c greet.c farewell.c)
+add_executable(hello hello.c greet.c farewell.c count.c)
 static_probes_add_provider(hello hello_probes.d)
 static_probes_add_provider(hello other.d)
 EOD
@@ -365,7 +370,7 @@ sibling-dirs)
   cat > src/app/CMakeLists.txt <<'EOD'
 add_library(greet SHARED greet.c farewell.c)
 static_probes_add_provider(greet hello_probes.d)
-add_executable(hello hello.c)
+add_executable(hello hello.c count.c)
 target_link_libraries(hello PRIVATE greet)
 static_probes_add_provider(hello hello_probes.d)
 target_compile_definitions(hello PRIVATE HAVE_STATIC_PROBES=1)
@@ -389,7 +394,7 @@ public-header)
 cmake_minimum_required(VERSION 3.16)
 project(public C)
 find_package(StaticProbes REQUIRED)
-add_library(greet STATIC greet.c farewell.c)
+add_library(greet STATIC greet.c farewell.c count.c)
 static_probes_add_provider(greet hello_probes.d PUBLIC FLAGS -C)
 add_executable(hello hello.c)
 target_link_libraries(hello PRIVATE greet)
@@ -634,7 +639,7 @@ same-as-autotools)
   if [ ! -d "$top/examples/autotools" ]; then
     echo "examples/autotools is not on this tree: nothing to compare"
   else
-    for f in hello_probes.d greet.c greet.h hello.c farewell.c; do
+    for f in hello_probes.d greet.c greet.h hello.c farewell.c count.c count.h; do
       cmp "$example/$f" "$top/examples/autotools/$f" || fail "examples/cmake/$f differs from examples/autotools/$f"
     done
   fi ;;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "greet.h"
+#include "count.h"
 #include "hello_probes.h"
 
 int
@@ -23,7 +24,7 @@ main (int argc, char **argv)
       return 0;
     }
   HELLO_MAIN_START (argc - 1);
-  if (argc < 2)
+  if (count_names (argc - 1) == 0)
     greet ("world");
   for (i = 1; i < argc; i++)
     greet (argv[i]);
