@@ -338,10 +338,10 @@ impl Build {
                 for (name, value) in &self.defines {
                     cpp.define(name, value.as_deref());
                 }
-                // The preprocessor lists what the file includes, for
+                // The preprocessor lists the (non-system) files it includes, for
                 // `rerun-if-changed`.
                 let deps = out_dir.join(format!("probe-build-{i}.deps"));
-                cpp.arg("-MD").arg("-MF").arg(&deps);
+                cpp.arg("-MMD").arg("-MF").arg(&deps);
                 let parsed = probe_provider::parse_file_with(path, Some(&cpp));
                 // Even a failed run lists what it read: a fix there reruns us.
                 if let Ok(text) = fs::read_to_string(&deps) {
