@@ -292,7 +292,8 @@ AC_CACHE_CHECK([whether the $DTRACE -h header compiles], [static_probes_cv_h_com
      [AC_COMPILE_IFELSE([AC_LANG_SOURCE([_STATIC_PROBES_PROGRAM])],
        [static_probes_cv_h_compiles=yes])])])
 AS_IF([test "$static_probes_cv_h_compiles" != yes],
-  [static_probes_give_up "the header from $DTRACE -h does not compile with $CC $CPPFLAGS $CFLAGS (see config.log)"])
+  [static_probes_cc=`echo $CC $CPPFLAGS $CFLAGS`
+   static_probes_give_up "the header from $static_probes_tool -h does not compile with $static_probes_cc (see config.log)"])
 ])
 AS_IF([test "$static_probes" = yes], [dnl
 AC_CACHE_CHECK([whether programs link without a dtrace -G object], [static_probes_cv_link_without_g],
@@ -316,7 +317,8 @@ AC_MSG_CHECKING([for the flags -G needs])
 AC_MSG_RESULT([${static_probes_gflags:-none}])
 AC_CACHE_CHECK([for the libraries a program with a -G object needs], [static_probes_cv_g_libs],
   [static_probes_cv_g_libs=failed
-   _STATIC_PROBES_G_OBJECT([$static_probes_gflags])
+   dnl Over the object, as make does: a tool may take the target from it.
+   _STATIC_PROBES_G_OBJECT([$static_probes_gflags], [yes])
    for static_probes_lib in '' -lelf; do
      rm -f conftest_sp$ac_exeext
      AS_IF([static_probes_run $CC $CFLAGS $LDFLAGS -o conftest_sp$ac_exeext conftest_sp.$ac_objext conftest_sp_probes.$ac_objext $static_probes_lib $LIBS],
