@@ -265,6 +265,30 @@ regenerate)
   build b; build off
   grep -q HELLO_MAIN_EXTRA b/static_probes/hello/include/hello_probes.h || fail "ON: header not regenerated"
   grep -q 'HELLO_MAIN_EXTRA(arg1, arg2)' off/static_probes/hello/include/hello_probes.h || fail "OFF: header not regenerated" ;;
+no-g-tool)
+  # A tool whose header needs no -G object (the macOS way) and that refuses
+  # -G: detection finds "-G needed - no" and the build never calls -G.
+  pb_ready
+  cat > macos-like-dtrace <<EOD
+#!/bin/sh
+echo "\$*" >> $work/calls.log
+case " \$* " in *" -G "*) echo "dtrace: -G is not supported here" >&2; exit 1 ;; esac
+while [ \$# -gt 0 ]; do
+  case \$1 in -s) src=\$2; shift ;; -o) out=\$2; shift ;; esac
+  shift
+done
+"$pb" header --flavor disabled "\$src" -o "\$out.pb" || exit 1
+{ echo "/* macOS-like stand-in */"; tail -n +2 "\$out.pb"; } > "\$out" && rm -f "\$out.pb"
+EOD
+  chmod +x macos-like-dtrace
+  configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$work/macos-like-dtrace
+  expect_in_log b.configure.log "StaticProbes: -G needed - no"
+  expect_in_log b.configure.log "probes on: $work/macos-like-dtrace (DTRACE)"
+  : > calls.log
+  build b
+  run_hello b/hello yes
+  grep -q -- "-h" calls.log || fail "the build did not call -h"
+  if grep -q -- "-G" calls.log; then fail "the build called -G"; fi ;;
 objects-ninja)
   # The Solaris/illumos flow: -G runs over the objects at link time.
   configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$standin
