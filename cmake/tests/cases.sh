@@ -491,7 +491,21 @@ project(v NONE)
 find_package(StaticProbes 9.0 CONFIG REQUIRED)
 EOD
   if cmake -S v -B vb -DCMAKE_PREFIX_PATH="$work/prefix" >v.log 2>&1; then fail "version 9.0 was accepted"; fi
-  expect_in_log v.log "0.1.0" ;;
+  expect_in_log v.log "0.1.0"
+  # With the tool installed beside the package and no other dtrace to be
+  # found, the package finds <prefix>/bin/probe-build.
+  pb_ready
+  cmake -S "$module_dir" -B pkg -DSTATIC_PROBES_INSTALL_TOOL="$pb" >>pkg.log 2>&1 && cmake --install pkg >>pkg.log 2>&1 ||
+    { cat pkg.log >&2; fail "installing the package with the tool failed"; }
+  [ -x prefix/bin/probe-build ] || fail "probe-build was not installed"
+  mkdir bin; for t in ld as; do ln -s "$(command -v $t)" bin/; done
+  PATH=$work/bin "$(command -v cmake)" -G Ninja -S "$example" -B tool -DHELLO_USE_INSTALLED_STATIC_PROBES=ON \
+    -DCMAKE_PREFIX_PATH="$work/prefix" -DSTATIC_PROBES=ON -DCMAKE_FIND_USE_CMAKE_SYSTEM_PATH=OFF \
+    -DCMAKE_C_COMPILER="$(command -v cc)" -DCMAKE_MAKE_PROGRAM="$(command -v ninja)" >tool.configure.log 2>&1 ||
+    { cat tool.configure.log >&2; fail "configuring with the installed tool failed"; }
+  expect_in_log tool.configure.log "probes on: $work/prefix/bin/probe-build (PROBE_BUILD)"
+  build tool
+  check_on tool ;;
 bad-missing-provider)
   mkdir src
   echo 'int main(void) { return 0; }' > src/main.c
