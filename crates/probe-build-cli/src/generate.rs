@@ -14,6 +14,12 @@ pub enum HeaderFlavor {
     SdtSystem,
     /// Every probe a no-op, every _ENABLED() 0; arguments are not evaluated.
     Disabled,
+    /// macOS: calls to `__dtrace_probe$...` that the linker rewrites (no -G step).
+    Macos,
+    /// illumos and Solaris: calls to `__dtrace_PROV___NAME` for the system `dtrace -G`.
+    Illumos,
+    /// FreeBSD: as illumos, with <sys/sdt.h> for `_DTRACE_VERSION`.
+    Freebsd,
 }
 
 pub fn sdt_header(file: &ProviderFile, flavor: HeaderFlavor) -> Result<Vec<u8>> {
@@ -25,6 +31,16 @@ pub fn sdt_header(file: &ProviderFile, flavor: HeaderFlavor) -> Result<Vec<u8>> 
             &SdtHeaderOptions { flavor: SdtFlavor::SystemSdt, ..SdtHeaderOptions::default() },
         ),
         HeaderFlavor::Disabled => probe_gen::disabled_header::generate(file),
+        HeaderFlavor::Macos => {
+            use probe_gen::macos_header::MacosHeaderOptions;
+            probe_gen::macos_header::generate(file, &MacosHeaderOptions::new())?
+        }
+        HeaderFlavor::Illumos | HeaderFlavor::Freebsd => {
+            use probe_gen::illumos_header::{DtraceSystem, IllumosHeaderOptions};
+            let system =
+                if flavor == HeaderFlavor::Freebsd { DtraceSystem::FreeBsd } else { DtraceSystem::Illumos };
+            probe_gen::illumos_header::generate(file, &IllumosHeaderOptions::new().system(system))
+        }
     };
     Ok(text.into_bytes())
 }
