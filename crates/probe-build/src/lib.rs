@@ -20,7 +20,9 @@
 //!
 //! The backend follows the *target* (`CARGO_CFG_TARGET_OS`,
 //! `CARGO_CFG_TARGET_ARCH`): SystemTap SDT notes on 64-bit Linux (x86_64,
-//! aarch64, powerpc64, s390x, riscv64),
+//! aarch64, powerpc64, s390x, riscv64); DTrace's linker-rewritten calls on
+//! macOS (x86_64, arm64); on illumos/Solaris and FreeBSD a C shim compiled
+//! with `cc` and rewritten by the system `dtrace -G` (see [`Build::dtrace`]);
 //! and elsewhere the same API compiled to nothing, with a `cargo:warning`
 //! that says so. Set `PROBE_BUILD_DISABLE=1` in the environment (or call
 //! [`Build::enabled`]`(false)`) to compile probes out. See `docs/rust.md`.
@@ -31,7 +33,8 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-pub use probe_gen::rust_module::{Backend, SdtArch};
+pub use probe_gen::illumos_header::DtraceSystem;
+pub use probe_gen::rust_module::{Backend, MacosArch, SdtArch};
 use probe_gen::rust_module::{self, RustModuleOptions};
 use probe_provider::preprocess::Preprocessor;
 use probe_provider::ProviderFile;
@@ -39,6 +42,10 @@ use probe_provider::ProviderFile;
 /// The environment variable that compiles probes out when set to anything
 /// but empty or `0` (for packagers).
 pub const DISABLE_ENV: &str = "PROBE_BUILD_DISABLE";
+
+/// The environment variable naming the `dtrace` program used on illumos,
+/// Solaris and FreeBSD targets (default `dtrace`).
+pub const DTRACE_ENV: &str = "DTRACE";
 
 /// A probe build: provider files in, a Rust module (and optionally a C
 /// header) in `OUT_DIR` out.
@@ -56,6 +63,8 @@ pub struct Build {
     out_dir: Option<PathBuf>,
     target: Option<(String, String)>,
     cargo_metadata: bool,
+    dtrace: Option<PathBuf>,
+    dtrace_args: Vec<String>,
 }
 
 /// What [`Build::try_compile`] wrote.
@@ -71,6 +80,10 @@ pub struct Output {
     pub disabled_reason: Option<String>,
     /// Every file read (provider files and the files they include).
     pub inputs: Vec<PathBuf>,
+    /// illumos/Solaris/FreeBSD: the static libraries linked into the crate
+    /// (each holds a provider file's shim object, rewritten by `dtrace -G`,
+    /// and the DOF object `dtrace -G` wrote).
+    pub dtrace_libraries: Vec<PathBuf>,
 }
 
 /// Why a build failed.
@@ -86,6 +99,9 @@ pub enum Error {
     Generate(Vec<probe_provider::Diagnostic>),
     /// An output could not be written.
     Io { path: PathBuf, source: std::io::Error },
+    /// illumos/Solaris/FreeBSD: compiling the shim, `dtrace -G` or the
+    /// archiver failed.
+    Tool { command: String, message: String },
 }
 
 impl fmt::Display for Error {
@@ -104,6 +120,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+            Error::Tool { command, message } => write!(f, "probe-build: error: {command}: {message}"),
         }
     }
 }
@@ -132,6 +149,8 @@ impl Build {
             out_dir: None,
             target: None,
             cargo_metadata: true,
+            dtrace: None,
+            dtrace_args: Vec::new(),
         }
     }
 
@@ -229,6 +248,22 @@ impl Build {
         self
     }
 
+    /// The `dtrace` program for illumos, Solaris and FreeBSD targets (default:
+    /// `$DTRACE`, else `dtrace` on the `PATH`). There, each provider file's
+    /// probe sites are compiled into a C shim with `cc`, `dtrace -G` rewrites
+    /// them and writes the DOF object, and both are linked into the crate.
+    pub fn dtrace(&mut self, program: impl AsRef<Path>) -> &mut Build {
+        self.dtrace = Some(program.as_ref().to_path_buf());
+        self
+    }
+
+    /// An extra argument for `dtrace -G` (e.g. `-xnolibs` where the D
+    /// libraries cannot be loaded, as on some FreeBSD build hosts).
+    pub fn dtrace_arg(&mut self, arg: &str) -> &mut Build {
+        self.dtrace_args.push(arg.to_string());
+        self
+    }
+
     /// Runs the build; on failure prints the error and exits the build
     /// script with status 1 (the way a compiler fails), without a panic.
     pub fn compile(&self) -> Output {
@@ -268,7 +303,7 @@ impl Build {
             println!("cargo:warning=probes compiled out: {reason}");
         }
 
-        let (file, inputs) = self.parse(&out_dir)?;
+        let (file, per_file, inputs) = self.parse(&out_dir)?;
         if self.cargo_metadata {
             for input in inputs.iter().filter(|i| !self.files.contains(i)) {
                 println!("cargo:rerun-if-changed={}", input.display());
@@ -288,13 +323,93 @@ impl Build {
         let c_header = match &self.c_header {
             None => None,
             Some(name) => {
-                let text = c_header_text(&file, backend)?;
+                let text = c_header_text(&file, backend, name)?;
                 let path = out_dir.join(name);
                 write_atomic(&path, text.as_bytes())?;
                 Some(path)
             }
         };
-        Ok(Output { module, c_header, backend, disabled_reason, inputs })
+        let dtrace_libraries = match backend {
+            Backend::DtraceShim(system) => self.dtrace_shims(&per_file, system, &out_dir)?,
+            _ => Vec::new(),
+        };
+        Ok(Output { module, c_header, backend, disabled_reason, inputs, dtrace_libraries })
+    }
+
+    /// illumos/Solaris/FreeBSD: for each provider file, writes the shim's C
+    /// source, compiles it with `cc`, runs `dtrace -G` over the object (once,
+    /// on fresh output: a second run would find no sites), archives the
+    /// rewritten object with the DOF object, and links the archive whole
+    /// (nothing refers to the DOF object; its constructor registers it).
+    fn dtrace_shims(&self, files: &[ProviderFile], system: DtraceSystem, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+        let dtrace = self
+            .dtrace
+            .clone()
+            .or_else(|| env::var_os(DTRACE_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("dtrace"));
+        if self.cargo_metadata {
+            println!("cargo:rerun-if-env-changed={DTRACE_ENV}");
+        }
+        let width = env::var("CARGO_CFG_TARGET_POINTER_WIDTH").unwrap_or_else(|_| "64".to_string());
+        let crate_name: String = env::var("CARGO_PKG_NAME")
+            .unwrap_or_default()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let mut libraries = Vec::new();
+        for (i, file) in files.iter().enumerate() {
+            if file.providers.iter().all(|p| p.probes.is_empty()) {
+                continue;
+            }
+            let stem = format!("probe-build-dtrace-{i}");
+            let source = out_dir.join(format!("{stem}.c"));
+            write_atomic(&source, probe_gen::dtrace_shim::generate(file).as_bytes())?;
+            let objects_dir = out_dir.join(&stem);
+            fs::create_dir_all(&objects_dir).map_err(|source| Error::Io { path: objects_dir.clone(), source })?;
+            let mut cc = cc::Build::new();
+            cc.file(&source).out_dir(&objects_dir).cargo_metadata(self.cargo_metadata).warnings(false);
+            let objects = cc.try_compile_intermediates().map_err(|e| Error::Tool {
+                command: format!("cc {}", source.display()),
+                message: e.to_string(),
+            })?;
+
+            let dof = out_dir.join(format!("{stem}-dof.o"));
+            let _ = fs::remove_file(&dof);
+            let mut command = std::process::Command::new(&dtrace);
+            command.arg("-G").arg(if width == "32" { "-32" } else { "-64" });
+            command.args(&self.dtrace_args);
+            if self.preprocess || has_cpp_directives(&file.path) {
+                command.arg("-C");
+                for dir in &self.include_dirs {
+                    command.arg("-I").arg(dir);
+                }
+                for (name, value) in &self.defines {
+                    match value {
+                        Some(v) => command.arg("-D").arg(format!("{name}={v}")),
+                        None => command.arg("-D").arg(name),
+                    };
+                }
+            }
+            command.arg("-s").arg(&file.path).arg("-o").arg(&dof).args(&objects);
+            run_tool(&mut command)?;
+
+            let name = format!("probe_build_dtrace_{crate_name}_{i}");
+            let library = out_dir.join(format!("lib{name}.a"));
+            let _ = fs::remove_file(&library);
+            let mut ar = cc.try_get_archiver().map_err(|e| Error::Tool { command: "ar".to_string(), message: e.to_string() })?;
+            ar.arg("crs").arg(&library).args(&objects).arg(&dof);
+            run_tool(&mut ar)?;
+            if self.cargo_metadata {
+                println!("cargo:rustc-link-search=native={}", out_dir.display());
+                println!("cargo:rustc-link-lib=static:+whole-archive={name}");
+            }
+            libraries.push(library);
+        }
+        // FreeBSD's drti.o, which `dtrace -G` links into the DOF object, needs libelf.
+        if system == DtraceSystem::FreeBsd && !libraries.is_empty() && self.cargo_metadata {
+            println!("cargo:rustc-link-lib=elf");
+        }
+        Ok(libraries)
     }
 
     /// The backend for the target, or why probes are compiled out.
@@ -323,8 +438,9 @@ impl Build {
 
     /// Parses every file (through the preprocessor when asked) into one
     /// model; returns it with the list of files read.
-    fn parse(&self, out_dir: &Path) -> Result<(ProviderFile, Vec<PathBuf>), Error> {
+    fn parse(&self, out_dir: &Path) -> Result<(ProviderFile, Vec<ProviderFile>, Vec<PathBuf>), Error> {
         let mut merged: Option<ProviderFile> = None;
+        let mut per_file = Vec::new();
         let mut inputs: Vec<PathBuf> = self.files.clone();
         for (i, path) in self.files.iter().enumerate() {
             let file = if self.preprocess || has_cpp_directives(path) {
@@ -356,6 +472,7 @@ impl Build {
             } else {
                 probe_provider::parse_file(path).map_err(Error::Provider)?
             };
+            per_file.push(file.clone());
             match &mut merged {
                 None => merged = Some(file),
                 Some(m) => {
@@ -365,14 +482,23 @@ impl Build {
                 }
             }
         }
-        Ok((merged.expect("at least one file"), inputs))
+        Ok((merged.expect("at least one file"), per_file, inputs))
     }
 }
 
 /// The C header matching the Rust module: SDT macros that use the
 /// semaphores the module defines, or no-op macros when compiled out.
-fn c_header_text(file: &ProviderFile, backend: Backend) -> Result<String, Error> {
+fn c_header_text(file: &ProviderFile, backend: Backend, name: &str) -> Result<String, Error> {
     match backend {
+        Backend::Macos(_) => probe_gen::macos_header::generate(
+            file,
+            &probe_gen::macos_header::MacosHeaderOptions::new().output_name(name),
+        )
+        .map_err(Error::Provider),
+        Backend::DtraceShim(system) => Ok(probe_gen::illumos_header::generate(
+            file,
+            &probe_gen::illumos_header::IllumosHeaderOptions::new().system(system).output_name(name),
+        )),
         Backend::Sdt(_) => {
             Ok(probe_gen::sdt_header::generate(file, &probe_gen::sdt_header::SdtHeaderOptions::new()))
         }
@@ -388,12 +514,30 @@ pub fn backend_for_target(os: &str, arch: &str) -> Result<Backend, String> {
             Some(a) => Ok(Backend::Sdt(a)),
             None => Err(format!("no SDT probe support for target architecture `{arch}` yet (x86_64, aarch64, powerpc64, s390x and riscv64 are supported)")),
         },
-        "macos" | "ios" | "illumos" | "solaris" | "freebsd" => {
-            Err(format!("the DTrace backend for `{os}` is not written yet"))
-        }
+        "macos" => match MacosArch::from_target_arch(arch) {
+            Some(a) => Ok(Backend::Macos(a)),
+            None => Err(format!("no DTrace probe support for macOS on `{arch}` (x86_64 and aarch64 are supported)")),
+        },
+        "illumos" | "solaris" => Ok(Backend::DtraceShim(DtraceSystem::Illumos)),
+        "freebsd" => Ok(Backend::DtraceShim(DtraceSystem::FreeBsd)),
+        "ios" | "tvos" | "watchos" | "visionos" => Err(format!("no DTrace on `{os}` devices")),
         "" => Err("the target OS is unknown (CARGO_CFG_TARGET_OS is not set)".to_string()),
         _ => Err(format!("no probe mechanism for target OS `{os}`")),
     }
+}
+
+/// Runs a tool, turning a failure into an error that shows its output.
+fn run_tool(command: &mut std::process::Command) -> Result<(), Error> {
+    let shown = format!("{command:?}");
+    let output = command.output().map_err(|e| Error::Tool { command: shown.clone(), message: e.to_string() })?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let mut message = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    if message.is_empty() {
+        message = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    }
+    Err(Error::Tool { command: shown, message: format!("{} ({})", message, output.status) })
 }
 
 /// Whether a provider file uses the C preprocessor (`#include`, `#define`,
@@ -465,7 +609,13 @@ mod tests {
         assert_eq!(backend_for_target("linux", "aarch64"), Ok(Backend::Sdt(SdtArch::Aarch64)));
         assert!(backend_for_target("linux", "mips").unwrap_err().contains("mips"));
         assert!(backend_for_target("windows", "x86_64").unwrap_err().contains("windows"));
-        assert!(backend_for_target("macos", "aarch64").unwrap_err().contains("macos"));
+        assert_eq!(backend_for_target("macos", "aarch64"), Ok(Backend::Macos(MacosArch::Aarch64)));
+        assert_eq!(backend_for_target("macos", "x86_64"), Ok(Backend::Macos(MacosArch::X86_64)));
+        assert!(backend_for_target("macos", "powerpc").unwrap_err().contains("powerpc"));
+        assert!(backend_for_target("ios", "aarch64").unwrap_err().contains("ios"));
+        assert_eq!(backend_for_target("illumos", "x86_64"), Ok(Backend::DtraceShim(DtraceSystem::Illumos)));
+        assert_eq!(backend_for_target("solaris", "x86_64"), Ok(Backend::DtraceShim(DtraceSystem::Illumos)));
+        assert_eq!(backend_for_target("freebsd", "aarch64"), Ok(Backend::DtraceShim(DtraceSystem::FreeBsd)));
     }
 
     #[test]

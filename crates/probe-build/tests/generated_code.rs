@@ -119,7 +119,7 @@ fn switched_off_by_the_builder() {
 
 #[test]
 fn unsupported_targets_say_why() {
-    for (os, arch, why) in [("linux", "mips64", "mips64"), ("windows", "x86_64", "windows"), ("macos", "aarch64", "macos")] {
+    for (os, arch, why) in [("linux", "mips64", "mips64"), ("windows", "x86_64", "windows"), ("ios", "aarch64", "ios")] {
         let dir = scratch(&format!("unsupported-{os}-{arch}"));
         let out = Build::new()
             .file(fixture("kinds.d"))

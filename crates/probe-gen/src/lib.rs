@@ -7,6 +7,7 @@
 pub mod bpftrace_script;
 pub mod disabled_header;
 mod dtrace_names;
+pub mod dtrace_shim;
 pub mod illumos_header;
 pub mod macos_header;
 pub mod rust_module;

@@ -10,8 +10,9 @@
 //!   semaphore);
 //! - `P_if_enabled(|| args)`: evaluates the arguments only when enabled.
 //!
-//! Backends are separate emitter functions selected by [`Backend`]: new
-//! platforms (DTrace on macOS, illumos, FreeBSD) plug in as new variants.
+//! Backends are separate emitter functions selected by [`Backend`]: SDT
+//! notes (Linux), DTrace's linker-rewritten calls (macOS), calls into a C
+//! shim that the system `dtrace -G` rewrites (illumos, FreeBSD), or nothing.
 
 use std::fmt::Write as _;
 
@@ -22,8 +23,43 @@ use probe_provider::{Diagnostic, IntType, Probe, Provider, ProviderFile, Severit
 pub enum Backend {
     /// SystemTap SDT notes and semaphores (Linux), emitted by `asm!`.
     Sdt(SdtArch),
+    /// DTrace on macOS: each site is an `asm!` call to the symbols Apple's
+    /// `ld64` rewrites (`__dtrace_probe$PROV$NAME$v1$...`,
+    /// `__dtrace_isenabled$PROV$NAME$v1`), as the C header's macros make.
+    Macos(MacosArch),
+    /// DTrace on illumos/Solaris and FreeBSD: each site calls a C function of
+    /// the shim `probe_gen::dtrace_shim` writes, whose call to
+    /// `__dtrace_PROV___NAME` the system `dtrace -G` rewrites.
+    DtraceShim(crate::illumos_header::DtraceSystem),
     /// Probes compiled out: the same API, and no code at all.
     Disabled,
+}
+
+/// Architectures of the macOS backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MacosArch {
+    X86_64,
+    /// arm64 (`target_arch = "aarch64"`).
+    Aarch64,
+}
+
+impl MacosArch {
+    /// The architecture for a Rust `target_arch` value, if supported.
+    pub fn from_target_arch(arch: &str) -> Option<MacosArch> {
+        match arch {
+            "x86_64" => Some(MacosArch::X86_64),
+            "aarch64" => Some(MacosArch::Aarch64),
+            _ => None,
+        }
+    }
+
+    /// The C ABI's integer argument registers, in order.
+    fn arg_registers(self) -> &'static [&'static str] {
+        match self {
+            MacosArch::X86_64 => &["rdi", "rsi", "rdx", "rcx", "r8", "r9"],
+            MacosArch::Aarch64 => &["x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"],
+        }
+    }
 }
 
 /// Architectures whose SDT argument syntax the generator knows.
@@ -145,6 +181,8 @@ pub fn generate(file: &ProviderFile, options: &RustModuleOptions) -> Result<Stri
         file.path.display(),
         match options.backend {
             Backend::Sdt(arch) => format!("SystemTap SDT, {arch:?}"),
+            Backend::Macos(arch) => format!("DTrace on macOS, {arch:?}"),
+            Backend::DtraceShim(_) => "DTrace through a C shim and dtrace -G".to_string(),
             Backend::Disabled => "probes compiled out".to_string(),
         }
     );
@@ -164,7 +202,23 @@ pub fn generate(file: &ProviderFile, options: &RustModuleOptions) -> Result<Stri
             continue;
         }
         module_names.push((module.clone(), provider.span.clone()));
-        match provider_module(provider, &module, options) {
+        // macOS sites refer to the provider's stability symbol, which the
+        // `#pragma D attributes` lines give.
+        let stability = match options.backend {
+            Backend::Macos(_) => match crate::macos_header::stability_symbol(provider, &file.pragmas) {
+                Ok(s) => Some(s),
+                Err(probe_provider::Error::Syntax(mut d)) => {
+                    diagnostics.append(&mut d);
+                    continue;
+                }
+                Err(e) => {
+                    diagnostics.push(error(&provider.span, e.to_string()));
+                    continue;
+                }
+            },
+            _ => None,
+        };
+        match provider_module(provider, &module, stability.as_deref(), options) {
             Ok(text) => out.push_str(&text),
             Err(mut d) => diagnostics.append(&mut d),
         }
@@ -363,6 +417,10 @@ fn mapped_kind(rust: &str, pointer_width: u8) -> Option<ArgKind> {
 fn probe_args(probe: &Probe, options: &RustModuleOptions, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arg> {
     let (pointer_width, char_signed) = match options.backend {
         Backend::Sdt(arch) => (arch.pointer_width(), arch.char_is_signed()),
+        // Plain `char` is signed on macOS (arm64 included) and on illumos
+        // and FreeBSD x86; the DTrace backends pass every value widened to
+        // 64 bits, so this only names the Rust type's signedness.
+        Backend::Macos(_) | Backend::DtraceShim(_) => (8, true),
         // Compiled out, the sizes only shape the signature: use the ones
         // `core::ffi` gives the target.
         Backend::Disabled => (std::mem::size_of::<usize>() as u8, true),
@@ -421,7 +479,12 @@ fn probe_args(probe: &Probe, options: &RustModuleOptions, diagnostics: &mut Vec<
     args
 }
 
-fn provider_module(provider: &Provider, module: &str, options: &RustModuleOptions) -> Result<String, Vec<Diagnostic>> {
+fn provider_module(
+    provider: &Provider,
+    module: &str,
+    stability: Option<&str>,
+    options: &RustModuleOptions,
+) -> Result<String, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let mut out = String::new();
     let _ = writeln!(
@@ -431,6 +494,23 @@ fn provider_module(provider: &Provider, module: &str, options: &RustModuleOption
          pub mod {module} {{",
         provider.name
     );
+    if let (Backend::Macos(_), Some(stability)) = (options.backend, stability) {
+        // The `.reference`s next to each site, as the C header's macros make:
+        // libdtrace checks the provider's stability and typedefs through them.
+        // The link names drop the Mach-O `_` the symbols carry.
+        let typedefs = crate::macos_header::typedefs_symbol(provider);
+        let _ = writeln!(
+            out,
+            "    unsafe extern \"C\" {{\n\
+             \x20       #[link_name = {:?}]\n\
+             \x20       static __TYPEDEFS: u8;\n\
+             \x20       #[link_name = {:?}]\n\
+             \x20       static __STABILITY: u8;\n\
+             \x20   }}\n",
+            &typedefs[1..],
+            &stability[1..]
+        );
+    }
     // Every function name the module defines, to catch collisions.
     let mut names: Vec<(String, &Probe)> = Vec::new();
     for probe in &provider.probes {
@@ -515,9 +595,13 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
         out,
         "    /// Fires `{signature}`.\n\
          \x20   ///\n\
-         \x20   /// Costs one `nop` when nobody traces the probe{}.\n\
+         \x20   /// {}{}.\n\
          \x20   #[inline(always)]\n\
          \x20   pub fn {ident}{generics}({}) {{",
+        match options.backend {
+            Backend::DtraceShim(_) => "Costs a call to the C shim (whose site is `nop`s) when nobody traces the probe",
+            _ => "Costs one `nop` when nobody traces the probe",
+        },
         if any_copy { "; a `&str` argument is copied only when the probe is enabled" } else { "" },
         params.join(", ")
     );
@@ -558,6 +642,58 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
                  \x20   );\n"
             );
         }
+        Backend::Macos(arch) => {
+            let (call, result) = match arch {
+                MacosArch::X86_64 => ("call", "eax"),
+                MacosArch::Aarch64 => ("bl", "w0"),
+            };
+            let _ = writeln!(
+                out,
+                "    /// Whether a tracer is attached to `{signature}` (the linker makes\n\
+                 \x20   /// the call a `xor eax, eax` / `mov x0, #0`, which DTrace patches).\n\
+                 \x20   #[inline(always)]\n\
+                 \x20   pub fn {b}_enabled() -> bool {{\n\
+                 \x20       let enabled: u32;\n\
+                 \x20       // SAFETY: a call the linker rewrites; it clobbers what a C call does.\n\
+                 \x20       unsafe {{\n\
+                 \x20           core::arch::asm!(\n\
+                 \x20               \"{call} {{f}}\",\n\
+                 \x20               f = sym __{b}_isenabled,\n\
+                 \x20               lateout(\"{result}\") enabled,\n\
+                 \x20               clobber_abi(\"C\"),\n\
+                 \x20           );\n\
+                 \x20       }}\n\
+                 \x20       enabled != 0\n    }}\n\n\
+                 \x20   unsafe extern \"C\" {{\n\
+                 \x20       #[link_name = {:?}]\n\
+                 \x20       fn __{b}_probe();\n\
+                 \x20       #[link_name = {:?}]\n\
+                 \x20       fn __{b}_isenabled();\n\
+                 \x20   }}\n",
+                crate::macos_header::probe_function_name(provider, probe),
+                crate::macos_header::isenabled_function_name(provider, probe),
+            );
+        }
+        Backend::DtraceShim(_) => {
+            let _ = writeln!(
+                out,
+                "    /// Whether a tracer is attached to `{signature}` (`dtrace -G` made\n\
+                 \x20   /// the shim's call a `xor eax, eax`, which DTrace patches).\n\
+                 \x20   #[inline(always)]\n\
+                 \x20   pub fn {b}_enabled() -> bool {{\n\
+                 \x20       // SAFETY: a C function of the shim, without arguments.\n\
+                 \x20       unsafe {{ __{b}_isenabled() != 0 }}\n    }}\n\n\
+                 \x20   unsafe extern \"C\" {{\n\
+                 \x20       #[link_name = {:?}]\n\
+                 \x20       fn __{b}_probe({});\n\
+                 \x20       #[link_name = {:?}]\n\
+                 \x20       fn __{b}_isenabled() -> core::ffi::c_int;\n\
+                 \x20   }}\n",
+                crate::dtrace_shim::shim_probe_name(provider, probe),
+                (0..args.len()).map(|i| format!("a{i}: u64")).collect::<Vec<_>>().join(", "),
+                crate::dtrace_shim::shim_isenabled_name(provider, probe),
+            );
+        }
     }
 
     // Guarded fire.
@@ -590,6 +726,8 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
             }
         }
         Backend::Sdt(arch) => out.push_str(&sdt_fire_body(provider, probe, args, arch)),
+        Backend::Macos(arch) => out.push_str(&macos_fire_body(probe, args, arch)),
+        Backend::DtraceShim(_) => out.push_str(&shim_fire_body(probe, args)),
     }
     out.push_str("    }\n\n");
     out
@@ -710,4 +848,124 @@ fn sdt_asm_text(provider: &Provider, probe: &Probe, note_args: &str, arch: SdtAr
         "994: .balign 4".into(),
         ".popsection".into(),
     ]
+}
+
+/// Opens one closure per `&str` argument (its buffer must live until the
+/// site has run); returns the text and the nesting depth.
+fn open_str_closures(args: &[Arg], indent: &str) -> (String, usize) {
+    let mut out = String::new();
+    let mut depth = 0;
+    for a in args {
+        if let ArgKind::Str = a.kind {
+            let _ = writeln!(out, "{indent}{}{}.with_c_ptr(|{}: *const u8| {{", "    ".repeat(depth), a.name, a.name);
+            depth += 1;
+        }
+    }
+    (out, depth)
+}
+
+fn close_str_closures(out: &mut String, depth: usize, indent: &str) {
+    for d in (0..depth).rev() {
+        let _ = writeln!(out, "{indent}{}}});", "    ".repeat(d));
+    }
+}
+
+/// The value a DTrace backend passes for an argument, widened to 64 bits
+/// (signed C types sign-extended) as DTrace reads a whole register or
+/// stack slot and casts it to the probe's declared type.
+fn widened_value(a: &Arg) -> String {
+    match &a.kind {
+        ArgKind::Int { .. } | ArgKind::Bool => format!("{} as u64", a.name),
+        ArgKind::Str => format!("{} as usize as u64", a.name),
+        ArgKind::Ptr => format!("super::{SUPPORT}::ProbePtr::addr({}) as u64", a.name),
+        ArgKind::Float { .. } => format!("{}.to_bits() as u64", a.name),
+    }
+}
+
+/// The body of a macOS firing function: the arguments where the C ABI puts
+/// them, then one `asm!` that refers to the typedefs symbol, calls the
+/// probe symbol and refers to the stability symbol, as the C macro does.
+/// `ld64` rewrites the call into `nop`s; the asm block keeps it a call (a
+/// plain Rust call at the end of a function may become a tail jump, and the
+/// rewritten site would fall through). Arguments past the registers go on
+/// the stack in 8-byte slots, the first at the stack pointer, where DTrace
+/// reads them.
+fn macos_fire_body(probe: &Probe, args: &[Arg], arch: MacosArch) -> String {
+    let indent = "        ";
+    let (mut out, depth) = open_str_closures(args, indent);
+    let pad = format!("{indent}{}", "    ".repeat(depth));
+    let registers = arch.arg_registers();
+    let b = bare(&rust_ident(&probe.name)).to_string();
+    let mut operands = Vec::new();
+    for (i, a) in args.iter().enumerate().take(registers.len()) {
+        operands.push(format!("in(\"{}\") {}", registers[i], widened_value(a)));
+    }
+    let stacked: Vec<String> = args.iter().skip(registers.len()).map(widened_value).collect();
+    let mut lines: Vec<String> = vec![".reference {typedefs}".into()];
+    let call = match arch {
+        MacosArch::X86_64 => "call {probe}",
+        MacosArch::Aarch64 => "bl {probe}",
+    };
+    if stacked.is_empty() {
+        lines.push(call.into());
+    } else {
+        let _ = writeln!(out, "{pad}let stacked: [u64; {}] = [{}];", stacked.len(), stacked.join(", "));
+        operands.push("stacked = in(reg) stacked.as_ptr()".into());
+        // The stack pointer stays 16-byte aligned, as at any call.
+        let bytes = stacked.len().div_ceil(2) * 16;
+        match arch {
+            MacosArch::X86_64 => {
+                if stacked.len() % 2 == 1 {
+                    lines.push("sub rsp, 8".into());
+                }
+                for k in (0..stacked.len()).rev() {
+                    lines.push(format!("push qword ptr [{{stacked}} + {}]", k * 8));
+                }
+                lines.push(call.into());
+                lines.push(format!("add rsp, {bytes}"));
+            }
+            MacosArch::Aarch64 => {
+                // An explicit register: `clobber_abi` admits no generic
+                // outputs. x9 is caller-saved and no argument register.
+                operands.push("out(\"x9\") _".into());
+                lines.push(format!("sub sp, sp, #{bytes}"));
+                for k in 0..stacked.len() {
+                    lines.push(format!("ldr x9, [{{stacked}}, #{}]", k * 8));
+                    lines.push(format!("str x9, [sp, #{}]", k * 8));
+                }
+                lines.push(call.into());
+                lines.push(format!("add sp, sp, #{bytes}"));
+            }
+        }
+    }
+    lines.push(".reference {stability}".into());
+    let _ = writeln!(out, "{pad}// SAFETY: a call the linker rewrites into `nop`s; it clobbers what a C call does.");
+    let _ = writeln!(out, "{pad}unsafe {{\n{pad}    core::arch::asm!(");
+    for line in lines {
+        let _ = writeln!(out, "{pad}        {line:?},");
+    }
+    operands.push(format!("probe = sym __{b}_probe"));
+    operands.push("typedefs = sym __TYPEDEFS".into());
+    operands.push("stability = sym __STABILITY".into());
+    operands.push("clobber_abi(\"C\")".into());
+    for op in operands {
+        let _ = writeln!(out, "{pad}        {op},");
+    }
+    let _ = writeln!(out, "{pad}    );\n{pad}}}");
+    close_str_closures(&mut out, depth, indent);
+    out
+}
+
+/// The body of an illumos/FreeBSD firing function: a call into the C shim,
+/// every argument widened to 64 bits.
+fn shim_fire_body(probe: &Probe, args: &[Arg]) -> String {
+    let indent = "        ";
+    let (mut out, depth) = open_str_closures(args, indent);
+    let pad = format!("{indent}{}", "    ".repeat(depth));
+    let b = bare(&rust_ident(&probe.name)).to_string();
+    let values: Vec<String> = args.iter().map(widened_value).collect();
+    let _ = writeln!(out, "{pad}// SAFETY: a C function of the shim taking {} 64-bit integers.", args.len());
+    let _ = writeln!(out, "{pad}unsafe {{ __{b}_probe({}) }}", values.join(", "));
+    close_str_closures(&mut out, depth, indent);
+    out
 }

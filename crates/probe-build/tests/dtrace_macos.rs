@@ -1,0 +1,217 @@
+//! The macOS backend: every probe and is-enabled site of the generated
+//! module, compiled by rustc for `x86_64-apple-darwin` and
+//! `aarch64-apple-darwin` and linked by `rust-lld -flavor darwin`, comes out
+//! rewritten as Apple's ld64 rewrites it, and the objects refer to exactly
+//! the names the C header (`probe_gen::macos_header`) uses.
+//!
+//! No darwin standard library is installed (nor `rust-src`), so the sites
+//! are compiled the way the cross-architecture SDT tests compile theirs: the
+//! module's `extern` blocks and each `asm!` block, as generated, inside a
+//! `#![no_core]` crate built by nightly rustc, with the operands fed from
+//! function parameters. The whole module (closures, `&str` copies, traits)
+//! is type-checked for the host with the x86_64 asm (`--emit metadata`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use probe_build::{Backend, Build, MacosArch};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("probe-build-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(cmd: &mut Command) -> String {
+    let shown = format!("{cmd:?}");
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{shown} failed: {}\n{stdout}\n{stderr}", out.status);
+    stdout + &stderr
+}
+
+fn module_for(dir: &Path, arch: &str) -> String {
+    let out = Build::new()
+        .file(fixture("kinds.d"))
+        .rust_type("my_id_t", "u32")
+        .target("macos", arch)
+        .out_dir(dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap();
+    let expected = if arch == "x86_64" { MacosArch::X86_64 } else { MacosArch::Aarch64 };
+    assert_eq!(out.backend, Backend::Macos(expected));
+    std::fs::read_to_string(&out.module).unwrap()
+}
+
+/// Every `{open} ... {close}` piece of `text`, from the opening line on.
+fn blocks<'a>(text: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(open) {
+        let end = start + rest[start..].find(close).unwrap() + close.len();
+        found.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    found
+}
+
+struct Sites {
+    source: String,
+    probes: usize,
+    enabled: usize,
+}
+
+/// The no_core crate holding every site of the module.
+fn sites_crate(module: &str) -> Sites {
+    let mut krate = String::from(
+        "#![feature(no_core, lang_items, rustc_attrs, decl_macro)]\n\
+         #![allow(internal_features)]\n\
+         #![deny(warnings)]\n\
+         #![no_core]\n\
+         #![no_main]\n\
+         #[lang = \"pointee_sized\"] pub trait PointeeSized {}\n\
+         #[lang = \"meta_sized\"] pub trait MetaSized: PointeeSized {}\n\
+         #[lang = \"sized\"] pub trait Sized: MetaSized {}\n\
+         #[lang = \"copy\"] pub trait Copy {}\n\
+         #[lang = \"drop_glue\"] unsafe fn drop_in_place<T: ?Sized>(_: *mut T) {}\n\
+         impl Copy for u32 {} impl Copy for u64 {} impl<T: ?Sized> Copy for *const T {}\n\
+         #[rustc_builtin_macro] pub macro asm(\"assembly template\", $(operands,)* $(options($(option),*))?) { /* built in */ }\n\
+         #[no_mangle] pub extern \"C\" fn main() -> u32 { 0 }\n",
+    );
+    let (mut probes, mut enabled) = (0, 0);
+    for provider in module.split("\npub mod ").skip(1).filter(|m| !m.starts_with("__probe_support")) {
+        let name = &provider[..provider.find(' ').unwrap()];
+        krate.push_str(&format!("pub mod {name} {{\nuse super::asm;\n"));
+        for block in blocks(provider, "    unsafe extern \"C\" {", "\n    }\n") {
+            krate.push_str(block);
+        }
+        for (i, block) in blocks(provider, "core::arch::asm!(", ");").into_iter().enumerate() {
+            let mut params = Vec::new();
+            let mut body = String::new();
+            let is_enabled = block.contains("lateout(");
+            for line in block.lines().skip(1).map(str::trim).filter(|l| *l != ");") {
+                if let Some(register) = line.strip_prefix("in(\"").and_then(|r| r.split('"').next()) {
+                    params.push(format!("v{}: u64", params.len()));
+                    body.push_str(&format!("in(\"{register}\") v{},\n", params.len() - 1));
+                } else if line.starts_with("stacked = in(reg)") {
+                    params.push("stacked: *const u64".to_string());
+                    body.push_str("stacked = in(reg) stacked,\n");
+                } else {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+            }
+            if is_enabled {
+                enabled += 1;
+                krate.push_str(&format!(
+                    "#[no_mangle]\npub unsafe extern \"C\" fn {name}_site_{i}() -> u32 {{\nlet enabled: u32;\nasm!(\n{body});\nenabled\n}}\n"
+                ));
+            } else {
+                probes += 1;
+                krate.push_str(&format!(
+                    "#[no_mangle]\npub unsafe extern \"C\" fn {name}_site_{i}({}) {{\nasm!(\n{body});\n}}\n",
+                    params.join(", ")
+                ));
+            }
+        }
+        krate.push_str("}\n");
+    }
+    Sites { source: krate, probes, enabled }
+}
+
+fn rust_lld() -> PathBuf {
+    let sysroot = run(Command::new("rustc").args(["+nightly", "--print", "sysroot"]));
+    let lld = PathBuf::from(sysroot.trim()).join("lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld");
+    assert!(lld.is_file(), "no rust-lld at {}", lld.display());
+    lld
+}
+
+/// The names the C header uses, with the Mach-O `_` prefix.
+fn expected_symbols() -> Vec<String> {
+    let file = probe_provider::parse_file(fixture("kinds.d")).unwrap();
+    let provider = &file.providers[0];
+    let mut names = vec![
+        probe_gen::macos_header::typedefs_symbol(provider),
+        probe_gen::macos_header::stability_symbol(provider, &file.pragmas).unwrap(),
+    ];
+    for probe in &provider.probes {
+        names.push(format!("_{}", probe_gen::macos_header::probe_function_name(provider, probe)));
+        names.push(format!("_{}", probe_gen::macos_header::isenabled_function_name(provider, probe)));
+    }
+    names
+}
+
+fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
+    let dir = scratch(&format!("macos-{rust_arch}"));
+    let module = module_for(&dir, rust_arch);
+    let sites = sites_crate(&module);
+    // kinds.d has 10 probes; each has one firing site and one is-enabled site.
+    assert_eq!((sites.probes, sites.enabled), (10, 10), "{module}");
+    let source = dir.join("sites.rs");
+    std::fs::write(&source, &sites.source).unwrap();
+    let object = dir.join("sites.o");
+    let log = run(Command::new("rustc")
+        .args(["+nightly", "--target", triple, "--crate-type", "bin", "--emit", "obj", "-O", "-C", "panic=abort", "-o"])
+        .arg(&object)
+        .arg(&source));
+    assert!(!log.contains("warning"), "{log}");
+
+    let undefined: Vec<String> =
+        run(Command::new("llvm-nm-16").arg("-u").arg(&object)).lines().map(|l| l.trim().to_string()).collect();
+    let expected = expected_symbols();
+    for name in &expected {
+        assert!(undefined.contains(name), "{triple}: the object does not refer to {name}: {undefined:?}");
+    }
+    assert_eq!(undefined.len(), expected.len(), "{triple}: unexpected references: {undefined:?}");
+
+    let relocations = run(Command::new("llvm-objdump-16").arg("-r").arg(&object));
+    let calls = relocations.lines().filter(|l| l.contains("___dtrace_probe$") || l.contains("___dtrace_isenabled$")).count();
+    assert_eq!(calls, 20, "{relocations}");
+
+    let exe = dir.join("sites");
+    run(Command::new(rust_lld())
+        .args(["-flavor", "darwin", "-arch", mach_arch, "-platform_version", "macos", "11.0", "11.0", "-e", "_main", "-o"])
+        .arg(&exe)
+        .arg(&object));
+    let disassembly = run(Command::new("llvm-objdump-16").arg("-d").arg(&exe));
+    let count = |pattern: &str| disassembly.lines().filter(|l| l.contains(pattern)).count();
+    let (probes, enabled, left) = match mach_arch {
+        "x86_64" => (count("0f 1f 40 00"), count("33 c0"), count("call")),
+        _ => (count("d503201f"), count("d2800000"), count("\tbl\t")),
+    };
+    assert_eq!((probes, enabled, left), (10, 10, 0), "{triple}: rewritten probes, is-enabled, calls left\n{disassembly}");
+}
+
+#[test]
+fn x86_64_sites_rewritten_by_rust_lld() {
+    check_arch("x86_64", "x86_64-apple-darwin", "x86_64");
+}
+
+#[test]
+fn aarch64_sites_rewritten_by_rust_lld() {
+    check_arch("aarch64", "aarch64-apple-darwin", "arm64");
+}
+
+/// The whole module (with its x86_64 asm, unassembled) type-checks under
+/// `#![deny(warnings)]` in `no_std`, editions 2021 and 2024.
+#[test]
+fn whole_module_type_checks() {
+    for edition in ["2021", "2024"] {
+        let dir = scratch(&format!("macos-check-{edition}"));
+        let module = module_for(&dir, "x86_64");
+        assert!(module.contains("clobber_abi(\"C\")"));
+        let log = run(Command::new("rustc")
+            .env("PROBES_MODULE", dir.join("probes.rs"))
+            .args(["--edition", edition, "--crate-type", "lib", "--emit", "metadata", "-o"])
+            .arg(dir.join("uses_kinds.rmeta"))
+            .arg(fixture("uses_kinds.rs")));
+        assert!(!log.contains("warning"), "{log}");
+    }
+}
