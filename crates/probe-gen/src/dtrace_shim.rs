@@ -43,8 +43,11 @@ pub fn generate(file: &ProviderFile) -> String {
          #include <stdint.h>\n\n\
          #if defined(__GNUC__)\n\
          #define PROBE_BUILD_SHIM __attribute__((noinline, visibility(\"hidden\")))\n\
+         /* Code after the site keeps it a call, not a tail jump. */\n\
+         #define PROBE_BUILD_AFTER_SITE __asm__ __volatile__(\"\")\n\
          #else\n\
          #define PROBE_BUILD_SHIM\n\
+         #define PROBE_BUILD_AFTER_SITE\n\
          #endif\n",
         comment_safe(&file.path.display().to_string())
     );
@@ -66,8 +69,8 @@ pub fn generate(file: &ProviderFile) -> String {
                  extern int {enabled}(void);\n\
                  PROBE_BUILD_SHIM void {}({params});\n\
                  PROBE_BUILD_SHIM int {}(void);\n\
-                 void {}({params})\n{{\n\t{site}({names});\n}}\n\
-                 int {}(void)\n{{\n\treturn {enabled}();\n}}\n",
+                 void {}({params})\n{{\n\t{site}({names});\n\tPROBE_BUILD_AFTER_SITE;\n}}\n\
+                 int {}(void)\n{{\n\tint r = {enabled}();\n\tPROBE_BUILD_AFTER_SITE;\n\treturn r;\n}}\n",
                 shim_probe_name(provider, probe),
                 shim_isenabled_name(provider, probe),
                 shim_probe_name(provider, probe),
