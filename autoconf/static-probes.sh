@@ -20,8 +20,10 @@
 #
 # The make rules in static-probes.am set the environment from configure's
 # results: STATIC_PROBES (yes|no), STATIC_PROBES_G_MODE (none|stub|rewrite),
-# DTRACE, DTRACEFLAGS, STATIC_PROBES_GFLAGS. Outputs are written to a
-# temporary file and renamed, so a failed step leaves no half-written file.
+# DTRACE, DTRACEFLAGS, STATIC_PROBES_GFLAGS, and AWK (a POSIX awk: on
+# Solaris /usr/bin/awk is not one; configure's AC_PROG_AWK finds nawk).
+# Outputs are written to a temporary file and renamed, so a failed step
+# leaves no half-written file.
 #
 # This file is part of StaticProbes; copying and distribution of this file,
 # with or without modification, are permitted in any medium without royalty
@@ -48,9 +50,10 @@ usage () {
 # under #if are all declared: a superset is harmless for no-op macros), and
 # reports what it cannot read as FILE:LINE:COL: error: MESSAGE.
 noop_header () {
-  awk -v file="$1" -v output="$2" '
+  ${AWK:-awk} -v file="$1" -v output="$2" '
 function fail(line, col, msg) {
-  printf "%s:%d:%d: error: %s\n", file, line, col, msg > "/dev/stderr"
+  printf "%s:%d:%d: error: %s\n", file, line, col, msg | "cat 1>&2"
+  close("cat 1>&2")
   failed = 1
   exit 1
 }

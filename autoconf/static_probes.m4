@@ -386,7 +386,7 @@ m4_foreach_w([static_probes_file], [$1], [dnl
 AC_MSG_CHECKING([whether the probe header from ]static_probes_file[ compiles])
 rm -f conftest_sp.h conftest_sp.err
 AS_ECHO(["$as_me:${as_lineno-$LINENO}: static-probes.sh header $srcdir/]static_probes_file[ (STATIC_PROBES=$static_probes DTRACE=$DTRACE DTRACEFLAGS=$DTRACEFLAGS)"]) >&AS_MESSAGE_LOG_FD
-AS_IF([STATIC_PROBES=$static_probes DTRACE=$DTRACE DTRACEFLAGS=$DTRACEFLAGS \
+AS_IF([STATIC_PROBES=$static_probes DTRACE=$DTRACE DTRACEFLAGS=$DTRACEFLAGS AWK=$AWK \
          ${SHELL} "$static_probes_aux/static-probes.sh" header "$srcdir/]static_probes_file[" conftest_sp.h 2>conftest_sp.err],
   [cat conftest_sp.err >&AS_MESSAGE_LOG_FD
    AC_COMPILE_IFELSE([AC_LANG_SOURCE([[#include "conftest_sp.h"
