@@ -495,10 +495,8 @@ fn c_header_text(file: &ProviderFile, backend: Backend, name: &str) -> Result<St
             &probe_gen::macos_header::MacosHeaderOptions::new().output_name(name),
         )
         .map_err(Error::Provider),
-        Backend::DtraceShim(system) => Ok(probe_gen::illumos_header::generate(
-            file,
-            &probe_gen::illumos_header::IllumosHeaderOptions::new().system(system).output_name(name),
-        )),
+        // C code calls the shim too, so its sites need no `-G` run of their own.
+        Backend::DtraceShim(_) => Ok(probe_gen::dtrace_shim::generate_header(file, name)),
         Backend::Sdt(_) => {
             Ok(probe_gen::sdt_header::generate(file, &probe_gen::sdt_header::SdtHeaderOptions::new()))
         }

@@ -81,9 +81,9 @@ fn illumos_build_runs_dtrace_g_over_the_shim_and_links() {
     let library = dir.join("libprobe_build_dtrace_uses_kinds_0.a");
     assert_eq!(out.dtrace_libraries, vec![library.clone()]);
 
-    // The header C code would include is illumos' format.
-    let header = std::fs::read_to_string(out.c_header.unwrap()).unwrap();
-    assert!(header.contains("#if _DTRACE_VERSION") && header.contains("__dtraceenabled_kinds___ints"), "{header}");
+    // The C header's macros call the shim (no `-G` needed for C objects).
+    let header = std::fs::read_to_string(out.c_header.as_ref().unwrap()).unwrap();
+    assert!(header.contains("#define\tKINDS_INTS_ENABLED() \\\n\t__probe_build_enabled_kinds___ints()"), "{header}");
 
     // `dtrace -G` ran once, over the shim's object, with the provider file.
     let calls = std::fs::read_to_string(&log).unwrap();
@@ -145,4 +145,28 @@ fn illumos_build_runs_dtrace_g_over_the_shim_and_links() {
     assert!(sections.contains(".SUNW_dof"), "the DOF object was not linked: {sections}");
     let printed = run(&mut Command::new(&exe));
     assert_eq!(printed.trim(), "enabled: false");
+
+    // C code firing the same probes through the header, linked with the same
+    // archive: compiles warning-free, links, runs with probes disabled.
+    let c_main = dir.join("main.c");
+    std::fs::write(
+        &c_main,
+        "#include <stdio.h>\n#include \"probes.h\"\nstruct foo { int x; };\n\
+         int main(void) {\n  const char *s = \"c\"; struct foo f = {1}; int *p = &f.x;\n  \
+         KINDS_INTS(-1, -2, 3, -4, 5, -6);\n  KINDS_STRS(s, s, (char *)s);\n  KINDS_PTRS((void *)0, &f, &p);\n  \
+         KINDS_OTHERS(1, 2, 3, 1, 1.5f, 2.5);\n  KINDS_TWELVE(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, s);\n  \
+         if (KINDS_NONE_ENABLED()) KINDS_NONE();\n  printf(\"C enabled: %d\\n\", KINDS_INTS_ENABLED());\n  return 0;\n}\n",
+    )
+    .unwrap();
+    let c_exe = dir.join("c-main");
+    run(Command::new("gcc")
+        .args(["-Wall", "-Wextra", "-Werror", "-O2", "-I"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&c_exe)
+        .arg(&c_main)
+        .arg("-Wl,--whole-archive")
+        .arg(&library)
+        .arg("-Wl,--no-whole-archive"));
+    assert_eq!(run(&mut Command::new(&c_exe)).trim(), "C enabled: 0");
 }
