@@ -25,13 +25,14 @@
 #   from configure's command line (./configure DTRACE=... DTRACEFLAGS=...).
 #
 #   STATIC_PROBES_INIT finds the tool (--with-dtrace=PATH, else $DTRACE,
-#   else "dtrace" in PATH, else "probe-build dtrace") and learns what it
-#   needs by trying it on a small provider file, never by the name of the
-#   system: whether "$DTRACE -h" works, which tool answered, whether its
-#   header compiles with the project's compiler and flags, whether programs
-#   link without a "dtrace -G" object, and if not, whether -G needs the
-#   program's objects, whether it rewrites them (Solaris, illumos, FreeBSD),
-#   whether -G needs -32/-64 or -xnolibs, and whether linking needs -lelf.
+#   else "dtrace" in PATH or /usr/sbin, else "probe-build dtrace") and
+#   learns what it needs by trying it on a small provider file, never by the
+#   name of the system: whether "$DTRACE -h" works, which tool answered,
+#   whether its header compiles with the project's compiler and flags,
+#   whether programs link without a "dtrace -G" object, and if not, whether
+#   -G needs the program's objects, whether it rewrites them (Solaris,
+#   illumos, FreeBSD), whether -G needs -32/-64 or -xnolibs, and whether
+#   linking needs -lelf.
 #   Each result is cached (static_probes_cv_*) and printed.
 #
 #   When probes are on it defines HAVE_STATIC_PROBES (AC_DEFINE) and adds
@@ -192,7 +193,9 @@ static_probes_give_up ()
 # static_probes_gflags and static_probes_libs.
 AC_DEFUN([_STATIC_PROBES_DETECT], [dnl
 AS_IF([test -z "$DTRACE"],
-  [AC_PATH_PROG([DTRACE], [dtrace])
+  [dnl Solaris, illumos, FreeBSD and macOS keep dtrace in /usr/sbin,
+   dnl which is often not in a user's PATH.
+   AC_PATH_PROG([DTRACE], [dtrace], [], [$PATH$PATH_SEPARATOR/usr/sbin])
    AS_IF([test -z "$DTRACE"],
      [AC_PATH_PROG([STATIC_PROBES_PROBE_BUILD], [probe-build])
       AS_IF([test -n "$STATIC_PROBES_PROBE_BUILD"],
