@@ -9,10 +9,11 @@
 //! ```
 //!
 //! This module writes the equivalent object directly, without a C compiler:
-//! section `.probes` (`PROGBITS`, writable and allocated, 2-byte aligned)
-//! holding one zeroed `unsigned short` per probe, each named by a global,
+//! section `.probes` (`PROGBITS`, writable and allocated) holding one zeroed `unsigned short` per probe, each named by a global,
 //! hidden, `STT_OBJECT` symbol of size 2, plus an empty `.note.GNU-stack` so
-//! linkers do not ask for an executable stack. The header the program is
+//! linkers do not ask for an executable stack. Unlike SystemTap's, the
+//! section is aligned to the architecture's largest page size
+//! ([`Arch::max_page_size`]): see [`generate`]. The header the program is
 //! compiled with declares the same names, so the program links against them;
 //! tracers raise the semaphore to enable a probe.
 //!
@@ -200,6 +201,30 @@ impl Arch {
             | Arch::LoongArch32
             | Arch::Sparc
             | Arch::Sparc32Plus => ElfClass::Elf32,
+        }
+    }
+
+    /// The largest page size a Linux kernel for the architecture may use:
+    /// the alignment that puts the semaphores on a page of their own in
+    /// any build of the program.
+    pub fn max_page_size(self) -> u64 {
+        match self {
+            Arch::X86_64 | Arch::X32 | Arch::I386 => 0x1000,
+            // 32-bit Arm Linux has 4 KiB pages only.
+            Arch::Arm => 0x1000,
+            Arch::Riscv32 | Arch::Riscv64 | Arch::S390x => 0x1000,
+            // sparc64 kernels use 8 KiB pages, also for 32-bit programs.
+            Arch::Sparc | Arch::Sparc32Plus | Arch::Sparc64 => 0x2000,
+            // 16 or 64 KiB pages are kernel configuration options.
+            Arch::Aarch64
+            | Arch::Aarch64Ilp32
+            | Arch::PowerPc
+            | Arch::PowerPc64
+            | Arch::Mips
+            | Arch::Mips64
+            | Arch::Mips64N32
+            | Arch::LoongArch32
+            | Arch::LoongArch64 => 0x10000,
         }
     }
 
@@ -474,6 +499,11 @@ fn riscv_flags(environment: &str) -> u32 {
 /// Writes the stub object for `file`: one hidden `unsigned short`
 /// `PROVIDER_PROBE_semaphore`, zero, in section `.probes`, per probe.
 ///
+/// `.probes` is aligned to the largest page size of the architecture, so
+/// the semaphores never share a file page with the RELRO segment (which
+/// lld allows, and which makes the kernel raise a copy of the semaphore the
+/// program never reads). Cost: up to one such page of padding per binary.
+///
 /// Two probes whose semaphore names coincide (provider `a_b` probe `c` and
 /// provider `a` probe `b_c`) share one definition, as the C declarations
 /// of the header make them share one variable anyway.
@@ -505,10 +535,20 @@ pub fn generate(file: &ProviderFile, target: &ObjectTarget) -> Result<Vec<u8>, S
             }
             let section = *probes_section.get_or_insert_with(|| {
                 let id = obj.add_section(Vec::new(), b".probes".to_vec(), SectionKind::Data);
-                obj.section_mut(id).flags = SectionFlags::Elf {
+                let section = obj.section_mut(id);
+                section.flags = SectionFlags::Elf {
                     sh_type: elf::SHT_PROGBITS,
                     sh_flags: elf::SHF_WRITE | elf::SHF_ALLOC,
                 };
+                // Page alignment keeps the semaphores off the file page
+                // where the RELRO segment ends. lld starts the writable
+                // segment on that page; the kernel, finding a semaphore by
+                // file offset, takes the first writable mapping of it -- at
+                // exec, the not yet protected RELRO mapping -- and raises a
+                // copy the program never reads (bpftrace's probes would never
+                // be enabled). The output `.probes` takes the largest input
+                // alignment, so this also covers other objects' `.probes`.
+                section.set_data(Vec::new(), target.arch.max_page_size());
                 id
             });
             let symbol = obj.add_symbol(Symbol {

@@ -3,6 +3,12 @@
 //! arguments and turns `_ENABLED()` on through the semaphore. Covered: C and
 //! C++ (g++, clang++-16), `--gc-sections` with GNU ld, gold, lld and mold,
 //! `-flto`, and probes in a shared library loaded by a program.
+//!
+//! The semaphores come from the `-G` stub object (`stub_object::generate`),
+//! as in a real build: its page-aligned `.probes` is what lets bpftrace set
+//! semaphores in lld's layout. Needs feature `stub-object` (which
+//! `cargo test --workspace` turns on).
+#![cfg(feature = "stub-object")]
 
 mod sdt_support;
 
@@ -10,24 +16,34 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use probe_gen::sdt_header::{generate, SdtFlavor, SdtHeaderOptions};
+use probe_gen::stub_object::{self, ObjectTarget};
 use sdt_support::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdt_fixtures");
 
+const APP: (&str, &[ProbeSpec]) = (
+    "app",
+    &[
+        ("hit", &["int", "const char *", "long"]),
+        ("tick", &["unsigned char"]),
+        ("guarded", &["int"]),
+        ("none", &[]),
+        ("tpl", &["int"]),
+    ],
+);
+const LIB: (&str, &[ProbeSpec]) = ("lib", &[("call", &["int", "const char *"])]);
+
 fn app_model() -> probe_provider::ProviderFile {
-    model(&[
-        (
-            "app",
-            &[
-                ("hit", &["int", "const char *", "long"]),
-                ("tick", &["unsigned char"]),
-                ("guarded", &["int"]),
-                ("none", &[]),
-                ("tpl", &["int"]),
-            ],
-        ),
-        ("lib", &[("call", &["int", "const char *"])]),
-    ])
+    model(&[APP, LIB])
+}
+
+/// The `-G` object for `providers`, written into `dir`.
+fn stub(dir: &Path, name: &str, providers: &[(&str, &[ProbeSpec])]) -> PathBuf {
+    let target = ObjectTarget::host().unwrap();
+    let bytes = stub_object::generate(&model(providers), &target).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
 }
 
 struct Build<'a> {
@@ -64,24 +80,9 @@ fn build_app(b: &Build) -> Built {
         srcs.push(write(&dir, &name, &text));
     }
     // The app's semaphores in the program, the lib's in the library, as the
-    // -G object of each link would define them.
-    let sems = semaphores_c(&file);
-    let (app_sems, lib_sems): (Vec<&str>, Vec<&str>) =
-        sems.lines().partition(|l| l.contains(" app_"));
-    let app_sems = write(&dir, "sems_app.c", &(app_sems.join("\n") + "\n"));
-    let lib_sems = write(&dir, "sems_lib.c", &(lib_sems.join("\n") + "\n"));
-    let app_sems_o = dir.join("sems_app.o");
-    let lib_sems_o = dir.join("sems_lib.o");
-    run(Command::new("gcc")
-        .args(["-c", "-fPIC"])
-        .arg(&app_sems)
-        .arg("-o")
-        .arg(&app_sems_o));
-    run(Command::new("gcc")
-        .args(["-c", "-fPIC"])
-        .arg(&lib_sems)
-        .arg("-o")
-        .arg(&lib_sems_o));
+    // -G object of each link defines them.
+    let app_sems_o = stub(&dir, "sems_app.o", &[APP]);
+    let lib_sems_o = stub(&dir, "sems_lib.o", &[LIB]);
 
     let mut flags: Vec<&str> = vec!["-g", "-Wall", "-Werror", "-I", dir.to_str().unwrap()];
     flags.extend_from_slice(b.flags);
@@ -138,12 +139,44 @@ fn check_notes(b: &Build, built: &Built) {
     }
     let hit = notes.iter().find(|x| x.name == "hit").unwrap();
     assert_eq!(hit.sizes(), ["-4", "8", "-8"], "{}", b.name);
+    check_semaphore_page(b, &built.exe);
     if let Some(lib) = &built.lib {
+        check_semaphore_page(b, lib);
         let lnotes = sdt_support::notes(lib);
         assert_eq!(lnotes.len(), 1, "{lnotes:#?}");
         assert_eq!(lnotes[0].sizes(), ["-4", "8"]);
         assert_ne!(lnotes[0].base, 0);
         assert_eq!(lnotes[0].base, section_addr(lib, ".stapsdt.base"));
+    }
+}
+
+/// The semaphores must not sit on the file page where the RELRO segment
+/// ends: at exec time the kernel would find them in the RELRO mapping and
+/// raise a copy the program never reads.
+fn check_semaphore_page(b: &Build, file: &Path) {
+    let page = ObjectTarget::host().unwrap().arch.max_page_size();
+    let hex = |w: &str| u64::from_str_radix(w.trim_start_matches("0x"), 16).unwrap();
+    let segments = run(Command::new("readelf").arg("-lW").arg(file));
+    let relro = segments
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|w| w.first() == Some(&"GNU_RELRO"))
+        .map(|w| hex(w[1]) + hex(w[4]));
+    let sections = run(Command::new("readelf").arg("-SW").arg(file));
+    let probes = sections
+        .lines()
+        .filter_map(|l| l.split_once(']'))
+        .map(|(_, rest)| rest.split_whitespace().collect::<Vec<_>>())
+        .find(|w| w.first() == Some(&".probes"))
+        .map(|w| hex(w[3]))
+        .unwrap_or_else(|| panic!("{}: no .probes in {}", b.name, file.display()));
+    if let Some(relro_end) = relro {
+        assert!(
+            probes / page > (relro_end - 1) / page,
+            "{}: .probes at file offset {probes:#x} shares a page with RELRO (ends {relro_end:#x}) in {}",
+            b.name,
+            file.display()
+        );
     }
 }
 
@@ -371,7 +404,7 @@ fn lto_gcc() {
 fn lto_clang_lld() {
     check(
         b("lto-clang", "clang-16", &["-O2", "-flto", "-fuse-ld=lld"]),
-        false,
+        true,
     );
 }
 
