@@ -289,6 +289,36 @@ fn symbol(file: &Path, name: &str) -> Option<[String; 5]> {
     })
 }
 
+/// `.probes` of a linked file starts on a page boundary (address and file
+/// offset), after the file page where the RELRO segment ends: the kernel
+/// finds a semaphore by file offset and must not find it in RELRO's mapping.
+fn check_probes_page(file: &Path, page: u64) {
+    let hex = |w: &str| u64::from_str_radix(w.trim_start_matches("0x"), 16).unwrap();
+    let sections = run(Command::new("readelf").arg("-S").arg("-W").arg(file));
+    let (addr, offset) = sections
+        .lines()
+        .filter_map(|l| l.split_once(']'))
+        .map(|(_, rest)| rest.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.first() == Some(&".probes"))
+        .map(|f| (hex(f[2]), hex(f[3])))
+        .expect("no .probes");
+    let shown = file.display();
+    assert_eq!(addr % page, 0, "{shown}: .probes at {addr:#x}");
+    assert_eq!(offset % page, 0, "{shown}: .probes at file offset {offset:#x}");
+    let segments = run(Command::new("readelf").arg("-l").arg("-W").arg(file));
+    let relro_end = segments
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|f| f.first() == Some(&"GNU_RELRO"))
+        .map(|f| hex(f[1]) + hex(f[4]));
+    if let Some(end) = relro_end {
+        assert!(
+            offset >= end,
+            "{shown}: .probes (file offset {offset:#x}) before the end of RELRO ({end:#x})"
+        );
+    }
+}
+
 /// Builds the stub object for `cross`, checks it matches the compiler's
 /// objects, links programs with each linker, runs them and checks the
 /// semaphores landed in `.probes`.
@@ -330,9 +360,11 @@ fn check_arch(cross: &Cross, name: &str, linkers: &[Linker]) {
         "ELF header of the stub object"
     );
     let (_, flags, align) = section(&stub, ".probes").expect("no .probes section in stub");
+    // Page-aligned, so the semaphores never share a file page with RELRO.
+    let page = cross.arch.max_page_size();
     assert_eq!(
         (flags.as_str(), align.as_str()),
-        ("WA", "2"),
+        ("WA", page.to_string().as_str()),
         ".probes flags and alignment"
     );
     let (probes_index, _, _) = section(&stub, ".probes").unwrap();
@@ -355,6 +387,7 @@ fn check_arch(cross: &Cross, name: &str, linkers: &[Linker]) {
         cross.link(linker, &[&main_o, &stub], &exe, &[]);
         assert_eq!(cross.run_program(&exe), "semaphores 0 0 0\n", "{linker:?}");
         let (exe_probes, _, _) = section(&exe, ".probes").expect("no .probes in the program");
+        check_probes_page(&exe, page);
         for sem in SEMAPHORES {
             let [size, kind, _, _, index] =
                 symbol(&exe, sem).unwrap_or_else(|| panic!("{sem} missing in {linker:?} link"));
@@ -370,6 +403,7 @@ fn check_arch(cross: &Cross, name: &str, linkers: &[Linker]) {
         let lib = dir.join(format!("libhello-{linker:?}.so"));
         cross.link(linker, &[&lib_o, &stub], &lib, &["-shared"]);
         let (lib_probes, _, _) = section(&lib, ".probes").expect("no .probes in the library");
+        check_probes_page(&lib, page);
         let [_, _, bind, _, index] =
             symbol(&lib, "hello_greet_semaphore").expect("semaphore in .so");
         assert_eq!(index, lib_probes);
