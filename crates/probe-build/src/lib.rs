@@ -380,6 +380,11 @@ impl Build {
             command.args(&self.dtrace_args);
             if self.preprocess || has_cpp_directives(&file.path) {
                 command.arg("-C");
+                // dtrace feeds the file to cpp on stdin: a quoted #include is
+                // found next to the file only through -I.
+                if let Some(dir) = file.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    command.arg("-I").arg(dir);
+                }
                 for dir in &self.include_dirs {
                     command.arg("-I").arg(dir);
                 }

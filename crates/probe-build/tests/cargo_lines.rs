@@ -66,3 +66,44 @@ fn bad_input_fails_cleanly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 0, "output written on error");
 }
+
+/// A FreeBSD target: the shim archive linked whole, `-lelf` for FreeBSD's
+/// drti.o, `dtrace -G -C` for a provider file that includes a header; and a
+/// `dtrace` that fails stops the build script with its message.
+#[test]
+fn freebsd_links_the_shim_and_libelf() {
+    let stand_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/stand-ins/dtrace-illumos");
+    let stand_in = stand_in.canonicalize().unwrap().display().to_string();
+    let files = [("probes.d", PROBES), ("args.h", ARGS_H)];
+    let env = |dtrace: &str| {
+        [
+            ("TARGET", "x86_64-unknown-freebsd".to_string()),
+            ("HOST", "x86_64-unknown-linux-gnu".to_string()),
+            ("OPT_LEVEL", "0".to_string()),
+            ("CC_x86_64_unknown_freebsd", "gcc".to_string()),
+            ("AR_x86_64_unknown_freebsd", "ar".to_string()),
+            ("CARGO_PKG_NAME", "app".to_string()),
+            ("DTRACE", dtrace.to_string()),
+        ]
+    };
+    let owned = env(&stand_in);
+    let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (out, out_dir) = build_script("freebsd", ("freebsd", "x86_64"), &files, &pairs);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("cargo:rerun-if-env-changed=DTRACE\n"), "{stdout}");
+    assert!(stdout.contains(&format!("cargo:rustc-link-search=native={}\n", out_dir.display())), "{stdout}");
+    assert!(stdout.contains("cargo:rustc-link-lib=static:+whole-archive=probe_build_dtrace_app_0\n"), "{stdout}");
+    assert!(stdout.contains("cargo:rustc-link-lib=elf\n"), "{stdout}");
+    assert!(!stdout.contains("cargo:warning"), "{stdout}");
+    assert!(out_dir.join("libprobe_build_dtrace_app_0.a").exists());
+
+    let owned = env("/bin/false");
+    let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (out, out_dir) = build_script("freebsd-bad-dtrace", ("freebsd", "x86_64"), &files, &pairs);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("probe-build: error: ") && stderr.contains("\"-G\""), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out_dir.join("libprobe_build_dtrace_app_0.a").exists());
+}
