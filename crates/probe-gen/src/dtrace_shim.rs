@@ -9,9 +9,10 @@
 //! `probe-build` compiles this file with `cc`, runs `dtrace -G` over the
 //! object and links both the rewritten object and the DOF object.
 //!
-//! Every argument travels as a 64-bit integer (signed C types already
-//! sign-extended by the Rust side), which is what DTrace reads from a
-//! register or stack slot before casting it to the probe's declared type;
+//! Every argument travels as a `uintptr_t` (signed C types sign-extended
+//! by the Rust side), one register or stack slot, which is what DTrace reads
+//! before casting it to the probe's declared type (on 32-bit targets a
+//! 64-bit value is truncated, as DTrace reads one 32-bit slot per argument);
 //! the shim therefore needs none of the project's C types, and its
 //! prototypes need not match the C header's (`-G` reads symbol names only).
 //! The functions are hidden: a `cdylib` does not export them.
@@ -19,8 +20,6 @@
 use std::fmt::Write as _;
 
 use probe_provider::{Probe, Provider, ProviderFile};
-
-use probe_provider::TypeClass;
 
 use crate::dtrace_names::{comment_safe, include_guard, macro_params, probe_macro};
 use crate::illumos_header::{isenabled_function_name, probe_function_name};
@@ -59,20 +58,27 @@ pub fn generate(file: &ProviderFile) -> String {
             let params = if n == 0 {
                 "void".to_string()
             } else {
-                (0..n).map(|i| format!("uint64_t a{i}")).collect::<Vec<_>>().join(", ")
+                (0..n).map(|i| format!("uintptr_t a{i}")).collect::<Vec<_>>().join(", ")
             };
-            let types = if n == 0 { "void".to_string() } else { vec!["uint64_t"; n].join(", ") };
+            let types = if n == 0 { "void".to_string() } else { vec!["uintptr_t"; n].join(", ") };
             let names = (0..n).map(|i| format!("a{i}")).collect::<Vec<_>>().join(", ");
             let site = probe_function_name(provider, probe);
             let enabled = isenabled_function_name(provider, probe);
             let _ = writeln!(
                 out,
                 "extern void {site}({types});\n\
+                 #ifndef __sparc\n\
                  extern int {enabled}(void);\n\
+                 #define {enabled}_CALL() {enabled}()\n\
+                 #else\n\
+                 /* As illumos' dtrace -h: -G rewrites the call into a move of 0\n   into the argument register. */\n\
+                 extern int {enabled}(long);\n\
+                 #define {enabled}_CALL() {enabled}(0)\n\
+                 #endif\n\
                  PROBE_BUILD_SHIM void {}({params});\n\
                  PROBE_BUILD_SHIM int {}(void);\n\
                  void {}({params})\n{{\n\t{site}({names});\n\tPROBE_BUILD_AFTER_SITE;\n}}\n\
-                 int {}(void)\n{{\n\tint r = {enabled}();\n\tPROBE_BUILD_AFTER_SITE;\n\treturn r;\n}}\n",
+                 int {}(void)\n{{\n\tint r = {enabled}_CALL();\n\tPROBE_BUILD_AFTER_SITE;\n\treturn r;\n}}\n",
                 shim_probe_name(provider, probe),
                 shim_isenabled_name(provider, probe),
                 shim_probe_name(provider, probe),
@@ -87,9 +93,8 @@ pub fn generate(file: &ProviderFile) -> String {
 /// names every other header uses) call the shim, so that C code compiled in
 /// the same build script fires the same probes as the Rust code, through
 /// the sites `dtrace -G` already rewrote: the C objects need no `-G` run of
-/// their own. Each argument is converted to `uint64_t` the way the Rust side
-/// widens it (integers by value, sign-extended when signed; pointers through
-/// `uintptr_t`).
+/// their own. Each argument is converted to `uintptr_t` as the Rust side
+/// converts it (integers by value, sign-extended when signed).
 pub fn generate_header(file: &ProviderFile, output_name: &str) -> String {
     let guard = include_guard(output_name);
     let mut out = String::new();
@@ -104,15 +109,14 @@ pub fn generate_header(file: &ProviderFile, output_name: &str) -> String {
     for provider in &file.providers {
         for probe in &provider.probes {
             let n = probe.args.len();
-            let types = if n == 0 { "void".to_string() } else { vec!["uint64_t"; n].join(", ") };
+            let types = if n == 0 { "void".to_string() } else { vec!["uintptr_t"; n].join(", ") };
             let macro_name = probe_macro(provider, probe);
             let values = probe
                 .args
                 .iter()
                 .enumerate()
                 .map(|(i, a)| match a.ty.class {
-                    TypeClass::String | TypeClass::Pointer => format!("(uint64_t)(uintptr_t)(arg{i})"),
-                    _ => format!("(uint64_t)(arg{i})"),
+                    _ => format!("(uintptr_t)(arg{i})"),
                 })
                 .collect::<Vec<_>>()
                 .join(", ");

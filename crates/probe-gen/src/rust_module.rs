@@ -690,7 +690,7 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
                  \x20       fn __{b}_isenabled() -> core::ffi::c_int;\n\
                  \x20   }}\n",
                 crate::dtrace_shim::shim_probe_name(provider, probe),
-                (0..args.len()).map(|i| format!("a{i}: u64")).collect::<Vec<_>>().join(", "),
+                (0..args.len()).map(|i| format!("a{i}: usize")).collect::<Vec<_>>().join(", "),
                 crate::dtrace_shim::shim_isenabled_name(provider, probe),
             );
         }
@@ -957,14 +957,15 @@ fn macos_fire_body(probe: &Probe, args: &[Arg], arch: MacosArch) -> String {
 }
 
 /// The body of an illumos/FreeBSD firing function: a call into the C shim,
-/// every argument widened to 64 bits.
+/// every argument as a `usize` (`uintptr_t`).
 fn shim_fire_body(probe: &Probe, args: &[Arg]) -> String {
     let indent = "        ";
     let (mut out, depth) = open_str_closures(args, indent);
     let pad = format!("{indent}{}", "    ".repeat(depth));
     let b = bare(&rust_ident(&probe.name)).to_string();
-    let values: Vec<String> = args.iter().map(widened_value).collect();
-    let _ = writeln!(out, "{pad}// SAFETY: a C function of the shim taking {} 64-bit integers.", args.len());
+    // One `uintptr_t` per argument: one register or stack slot, as DTrace reads them.
+    let values: Vec<String> = args.iter().map(|a| widened_value(a).replace(" as usize as u64", " as usize").replace(" as u64", " as usize")).collect();
+    let _ = writeln!(out, "{pad}// SAFETY: a C function of the shim taking {} `uintptr_t`s.", args.len());
     let _ = writeln!(out, "{pad}unsafe {{ __{b}_probe({}) }}", values.join(", "));
     close_str_closures(&mut out, depth, indent);
     out
