@@ -151,6 +151,20 @@ fn expected_symbols() -> Vec<String> {
 fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
     let dir = scratch(&format!("macos-{rust_arch}"));
     let module = module_for(&dir, rust_arch);
+    // Arguments past the registers: 8-byte slots, the first (arg6 on
+    // x86_64, arg8 on arm64) at the stack pointer at the call, where the
+    // fasttrap providers' USDT getarg reads them.
+    let twelve = module.split("fn __twelve_fire").nth(1).unwrap();
+    let twelve = &twelve[..twelve.find("clobber_abi").unwrap()];
+    let order: Vec<&str> = twelve.lines().map(str::trim).filter(|l| l.contains("[{stacked}") || l.contains("{probe}")).collect();
+    if rust_arch == "x86_64" {
+        let expected = ["push qword ptr [{stacked} + 40]", "push qword ptr [{stacked} + 32]", "push qword ptr [{stacked} + 24]",
+            "push qword ptr [{stacked} + 16]", "push qword ptr [{stacked} + 8]", "push qword ptr [{stacked} + 0]", "call {probe}"];
+        assert_eq!(order, expected.iter().map(|l| format!("{l:?},")).collect::<Vec<_>>(), "{twelve}");
+    } else {
+        assert!(twelve.contains("\"sub sp, sp, #32\",") && twelve.contains("\"ldr x9, [{stacked}, #0]\",\n") && twelve.contains("\"str x9, [sp, #0]\","), "{twelve}");
+        assert!(twelve.contains("in(\"x7\")") && !twelve.contains("in(\"x8\")"), "{twelve}");
+    }
     let sites = sites_crate(&module);
     // kinds.d has 10 probes; each has one firing site and one is-enabled site.
     assert_eq!((sites.probes, sites.enabled), (10, 10), "{module}");
