@@ -40,6 +40,7 @@ fn module_for(dir: &Path, arch: &str) -> String {
     let out = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
+        .c_header("probes.h")
         .target("macos", arch)
         .out_dir(dir)
         .cargo_metadata(false)
@@ -189,18 +190,51 @@ fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
     let calls = relocations.lines().filter(|l| l.contains("___dtrace_probe$") || l.contains("___dtrace_isenabled$")).count();
     assert_eq!(calls, 20, "{relocations}");
 
+    // C code of the same build fires probes through the C header
+    // `c_header` wrote (macOS' own format), linked into the same program.
+    let stub = dir.join("stub");
+    std::fs::create_dir_all(&stub).unwrap();
+    std::fs::write(
+        stub.join("unistd.h"),
+        "typedef unsigned long size_t;\ntypedef long ssize_t;\ntypedef int pid_t;\ntypedef long long off_t;\n\
+         typedef unsigned int uid_t;\ntypedef unsigned int gid_t;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("c_side.c"),
+        "typedef unsigned int my_id_t;\n#include \"probes.h\"\n\
+         void c_side(const char *s, int n) {\n  if (KINDS_INTS_ENABLED())\n    KINDS_INTS(-1, -2, 3, -4, 5, n);\n  \
+         KINDS_STRS(s, s, s);\n  KINDS_TYPEDEF_ARG((my_id_t)n);\n}\n",
+    )
+    .unwrap();
+    let c_object = dir.join("c_side.o");
+    let clang_target = if mach_arch == "x86_64" { "x86_64-apple-macos11" } else { "arm64-apple-macos11" };
+    run(Command::new("clang-16")
+        .args(["-target", clang_target, "-nostdlibinc", "-isystem"])
+        .arg(&stub)
+        .args(["-Wall", "-Wextra", "-Werror", "-O2", "-c", "-o"])
+        .arg(&c_object)
+        .arg(dir.join("c_side.c")));
+    let c_undefined = run(Command::new("llvm-nm-16").arg("-u").arg(&c_object));
+    for line in c_undefined.lines().map(str::trim) {
+        assert!(expected.iter().any(|e| e == line), "{triple}: C refers to {line}, which Rust does not name");
+    }
+    assert_eq!(c_undefined.lines().count(), 6, "{c_undefined}");
+
     let exe = dir.join("sites");
     run(Command::new(rust_lld())
         .args(["-flavor", "darwin", "-arch", mach_arch, "-platform_version", "macos", "11.0", "11.0", "-e", "_main", "-o"])
         .arg(&exe)
-        .arg(&object));
+        .arg(&object)
+        .arg(&c_object));
     let disassembly = run(Command::new("llvm-objdump-16").arg("-d").arg(&exe));
     let count = |pattern: &str| disassembly.lines().filter(|l| l.contains(pattern)).count();
     let (probes, enabled, left) = match mach_arch {
         "x86_64" => (count("0f 1f 40 00"), count("33 c0"), count("call")),
         _ => (count("d503201f"), count("d2800000"), count("\tbl\t")),
     };
-    assert_eq!((probes, enabled, left), (10, 10, 0), "{triple}: rewritten probes, is-enabled, calls left\n{disassembly}");
+    // 10 + 10 Rust sites, and the C side's 3 probe sites and 1 is-enabled site.
+    assert_eq!((probes, enabled, left), (13, 11, 0), "{triple}: rewritten probes, is-enabled, calls left\n{disassembly}");
 }
 
 #[test]
