@@ -5,9 +5,10 @@
 //! crates, under `#![deny(warnings)]`, with edition 2021 and 2024.
 //!
 //! For every probe `P` of provider `prov` the module `prov` gets:
-//! - `P(args..)`: fires the probe (one `nop` when nobody traces it);
+//! - `P(args..)`: fires the probe (one `nop` when nobody traces it; on
+//!   illumos/FreeBSD a call into the C shim);
 //! - `P_enabled() -> bool`: whether a tracer is attached (reads the
-//!   semaphore);
+//!   semaphore on Linux; the rewritten is-enabled call under DTrace);
 //! - `P_if_enabled(|| args)`: evaluates the arguments only when enabled.
 //!
 //! Backends are separate emitter functions selected by [`Backend`]: SDT
