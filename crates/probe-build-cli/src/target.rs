@@ -114,14 +114,9 @@ fn triple_from_compiler_path(cc_words: &[String]) -> Option<String> {
     if cc_words[1..].iter().any(|w| w.starts_with("--target") || w == "-target") {
         return None;
     }
-    let program = Path::new(&cc_words[0]);
-    let found = if program.components().count() > 1 {
-        program.to_path_buf()
-    } else {
-        std::env::split_paths(&std::env::var_os("PATH")?)
-            .map(|dir| dir.join(program))
-            .find(|candidate| candidate.is_file())?
-    };
+    // `which` resolves a bare name through PATH the way the shell does
+    // (executable files only) and leaves a path with a folder as it is.
+    let found = which::which(&cc_words[0]).ok()?;
     let resolved = std::fs::canonicalize(found).ok()?;
     let name = resolved.file_name()?.to_str()?;
     // TRIPLE-TOOL or TRIPLE-TOOL-VERSION.
@@ -145,6 +140,9 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let real = dir.join("aarch64-linux-gnu-gcc-12");
         std::fs::write(&real, "").unwrap();
+        // Compilers are executables; `which` finds nothing else.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o755)).unwrap();
         let link = dir.join("cc");
         let _ = std::fs::remove_file(&link);
         std::os::unix::fs::symlink(&real, &link).unwrap();
