@@ -318,35 +318,6 @@ fn corpus_compiles_as_cplusplus() {
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let dir = work_dir(&format!("macos-cxx-{name}"));
-        // System typedefs libdtrace does not define are listed too; bool is _Bool.
-        let file = parse_str(
-            "s.d",
-            "provider sys { probe io(off_t, uid_t, size_t, pid_t *, bool); };",
-        )
-        .unwrap();
-        let provider = &file.providers[0];
-        assert_eq!(
-            macos_header::typedefs_symbol(provider),
-            format!(
-                "___dtrace_typedefs$sys$v2${}${}",
-                hex("off_t"),
-                hex("uid_t")
-            )
-        );
-        assert!(
-            macos_header::probe_function_name(provider, &provider.probes[0])
-                .ends_with(&format!("${}", hex("_Bool")))
-        );
-
-        let file = parse_str(
-            "t.d",
-            "typedef struct conn conn_t;\n\
-         provider srv { probe req__start(conn_t *c, const char *path, void *p, size_t n); };\n\
-         #pragma D attributes Evolving/Stable/Common provider srv provider\n\
-         #pragma D attributes unstable provider srv args\n",
-        )
-        .unwrap();
-        let provider = &file.providers[0];
         let header = macos_header::generate(&file, &MacosHeaderOptions::new()).unwrap();
         write(&dir.join("probes.h"), &header);
         write(&dir.join("prog.cc"), &program(&file, "probes.h"));
@@ -358,6 +329,29 @@ fn corpus_compiles_as_cplusplus() {
             &["-x", "c++"],
         );
     }
+}
+
+#[test]
+fn system_typedefs_are_listed_and_bool_is_encoded_as_c_bool() {
+    // System typedefs libdtrace does not define are listed too; bool is _Bool.
+    let file = parse_str(
+        "s.d",
+        "provider sys { probe io(off_t, uid_t, size_t, pid_t *, bool); };",
+    )
+    .unwrap();
+    let provider = &file.providers[0];
+    assert_eq!(
+        macos_header::typedefs_symbol(provider),
+        format!(
+            "___dtrace_typedefs$sys$v2${}${}",
+            hex("off_t"),
+            hex("uid_t")
+        )
+    );
+    assert!(
+        macos_header::probe_function_name(provider, &provider.probes[0])
+            .ends_with(&format!("${}", hex("_Bool")))
+    );
 }
 
 #[test]
