@@ -171,7 +171,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
     let destination = Destination::File(output);
     let file = read_provider_file(source, &args.read)?;
     let contents = match mode {
-        Mode::Header => generate::sdt_header(&file, generate::HeaderFlavor::Sdt)?,
+        Mode::Header => generate::header(&file, generate::HeaderFlavor::Sdt, None)?,
         Mode::Object => {
             let choice = TargetChoice { objects: args.objects, class: args.class, triple: None };
             let target = target::resolve(&choice)?;

@@ -22,7 +22,10 @@ pub enum HeaderFlavor {
     Freebsd,
 }
 
-pub fn sdt_header(file: &ProviderFile, flavor: HeaderFlavor) -> Result<Vec<u8>> {
+/// The header of `flavor`. `output_name` (the output's file name, when it
+/// has one) names the include guard of the DTrace-format headers, as their
+/// `dtrace -h` does.
+pub fn header(file: &ProviderFile, flavor: HeaderFlavor, output_name: Option<&str>) -> Result<Vec<u8>> {
     use probe_gen::sdt_header::{SdtHeaderOptions, SdtFlavor};
     let text = match flavor {
         HeaderFlavor::Sdt => probe_gen::sdt_header::generate(file, &SdtHeaderOptions::default()),
@@ -33,13 +36,21 @@ pub fn sdt_header(file: &ProviderFile, flavor: HeaderFlavor) -> Result<Vec<u8>> 
         HeaderFlavor::Disabled => probe_gen::disabled_header::generate(file),
         HeaderFlavor::Macos => {
             use probe_gen::macos_header::MacosHeaderOptions;
-            probe_gen::macos_header::generate(file, &MacosHeaderOptions::new())?
+            let mut options = MacosHeaderOptions::new();
+            if let Some(name) = output_name {
+                options = options.output_name(name);
+            }
+            probe_gen::macos_header::generate(file, &options)?
         }
         HeaderFlavor::Illumos | HeaderFlavor::Freebsd => {
             use probe_gen::illumos_header::{DtraceSystem, IllumosHeaderOptions};
             let system =
                 if flavor == HeaderFlavor::Freebsd { DtraceSystem::FreeBsd } else { DtraceSystem::Illumos };
-            probe_gen::illumos_header::generate(file, &IllumosHeaderOptions::new().system(system))
+            let mut options = IllumosHeaderOptions::new().system(system);
+            if let Some(name) = output_name {
+                options = options.output_name(name);
+            }
+            probe_gen::illumos_header::generate(file, &options)
         }
     };
     Ok(text.into_bytes())

@@ -72,8 +72,13 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
         Command::Dtrace { args } => dtrace::run(args),
         Command::Header(args) => {
             let file = input::read_provider_file(&args.file, &args.read.options())?;
-            let contents = generate::sdt_header(&file, args.flavor)?;
-            write_output(&Destination::from_arg(&args.output), &contents)
+            let destination = Destination::from_arg(&args.output);
+            let output_name = match &destination {
+                Destination::File(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()),
+                Destination::Stdout => None,
+            };
+            let contents = generate::header(&file, args.flavor, output_name.as_deref())?;
+            write_output(&destination, &contents)
         }
         Command::Object(args) => {
             let file = input::read_provider_file(&args.file, &args.read.options())?;

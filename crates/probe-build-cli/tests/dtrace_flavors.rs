@@ -127,3 +127,18 @@ fn bad_attributes_for_macos_exit_1_with_the_place() {
     assert!(err.contains("bad.d:2:1: error: unknown stability `Sturdy`"), "{err}");
     assert!(!s.path("probes.h").exists(), "no half-written header");
 }
+
+#[test]
+fn include_guard_follows_the_output_name() {
+    let s = Scratch::new("flavor-guard");
+    let p = s.write("vm.d", PROVIDER);
+    for flavor in ["macos", "illumos", "freebsd"] {
+        let out = s.path("my-probes.h");
+        run_ok(probe_build().arg("header").arg(&p).args(["--flavor", flavor, "-o"]).arg(&out));
+        let text = fs::read_to_string(&out).unwrap();
+        assert!(text.contains("#ifndef\t_MY_PROBES_H\n#define\t_MY_PROBES_H\n"), "{flavor}:\n{text}");
+        // Standard output has no name: the provider file's name is used.
+        let text = run_ok(probe_build().arg("header").arg(&p).args(["--flavor", flavor, "-o", "-"]));
+        assert!(text.contains("#ifndef\t_VM_H\n"), "{flavor}:\n{text}");
+    }
+}
