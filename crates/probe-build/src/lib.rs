@@ -39,6 +39,8 @@ use probe_gen::rust_module::{self, RustModuleOptions};
 use probe_provider::preprocess::Preprocessor;
 use probe_provider::ProviderFile;
 
+mod c_types;
+
 /// The environment variable that compiles probes out when set to anything
 /// but empty or `0` (for packagers).
 pub const DISABLE_ENV: &str = "PROBE_BUILD_DISABLE";
@@ -59,6 +61,7 @@ pub struct Build {
     include_dirs: Vec<PathBuf>,
     defines: Vec<(String, Option<String>)>,
     type_map: Vec<(String, String)>,
+    c_types_headers: Vec<PathBuf>,
     str_buffer_len: usize,
     out_dir: Option<PathBuf>,
     target: Option<(String, String)>,
@@ -145,6 +148,7 @@ impl Build {
             include_dirs: Vec::new(),
             defines: Vec::new(),
             type_map: Vec::new(),
+            c_types_headers: Vec::new(),
             str_buffer_len: 256,
             out_dir: None,
             target: None,
@@ -218,6 +222,18 @@ impl Build {
     /// `bool` and raw pointer types are accepted.
     pub fn rust_type(&mut self, c_type: &str, rust_type: &str) -> &mut Build {
         self.type_map.push((c_type.to_string(), rust_type.to_string()));
+        self
+    }
+
+    /// A C header declaring the project typedefs that probe arguments name
+    /// (`typedef uint32_t TxnId;` for `probe txn__start(TxnId);`). bindgen
+    /// reads it (with the [`Build::include_dir`]s and [`Build::define`]s)
+    /// and each typedef without a [`Build::rust_type`] becomes the integer,
+    /// `bool` or pointer type it names. Needs the `bindgen` feature (and
+    /// libclang at build time); without it [`Build::try_compile`] fails and
+    /// says so. See `docs/rust.md`.
+    pub fn c_types_header(&mut self, path: impl AsRef<Path>) -> &mut Build {
+        self.c_types_headers.push(path.as_ref().to_path_buf());
         self
     }
 
@@ -316,6 +332,7 @@ impl Build {
         let mut options = RustModuleOptions::new(backend);
         options.str_buffer_len = self.str_buffer_len;
         options.type_map = self.type_map.clone();
+        options.type_map.extend(c_types::resolve(self, &file)?);
         let module_text = rust_module::generate(&file, &options).map_err(Error::Generate)?;
         let module = out_dir.join(&self.module_name);
         write_atomic(&module, module_text.as_bytes())?;
