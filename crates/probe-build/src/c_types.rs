@@ -151,6 +151,12 @@ impl Declarations {
                     d.aliases.push((name, rust));
                     i = j;
                 }
+                // `typedef enum level Level;` comes out as `pub use self :: level as Level ;`.
+                ("pub", "use") if tokens.get(i + 3) == Some(&"::") && tokens.get(i + 5) == Some(&"as") => {
+                    if let Some(alias) = tokens.get(i + 6) {
+                        d.aliases.push((alias.to_string(), tokens[i + 4].to_string()));
+                    }
+                }
                 ("pub", "struct") => d.records.push((tokens[i + 2].to_string(), "struct")),
                 ("pub", "union") => d.records.push((tokens[i + 2].to_string(), "union")),
                 _ => {}
@@ -336,7 +342,8 @@ mod tests {
                     # [repr (C)] # [derive (Debug , Copy , Clone)] pub struct conn { pub fd : :: core :: ffi :: c_int , } \
                     pub type conn_t = conn ; pub type handle = * mut conn ; \
                     pub type cb = :: core :: option :: Option < unsafe extern \"C\" fn (x : :: core :: ffi :: c_int) > ; \
-                    pub type arr = [:: core :: ffi :: c_int ; 4usize] ; pub type Real = f64 ; pub type Dangling = missing ;";
+                    pub type arr = [:: core :: ffi :: c_int ; 4usize] ; \
+                    pub const level_LOW : level = 0 ; pub type level = :: core :: ffi :: c_uint ; pub use self :: level as Level ; pub type Real = f64 ; pub type Dangling = missing ;";
         let d = Declarations::parse(text, "t.h".to_string());
         assert_eq!(d.resolve("TxnId", &LP64_X86), Ok("u32".to_string()));
         assert_eq!(d.resolve("Flag", &LP64_X86), Ok("bool".to_string()));
@@ -345,6 +352,7 @@ mod tests {
         assert_eq!(d.resolve("handle", &LP64_X86), Ok("*const core::ffi::c_void".to_string()));
         assert_eq!(d.resolve("cb", &LP64_X86), Ok("*const core::ffi::c_void".to_string()));
         assert!(d.resolve("conn_t", &LP64_X86).unwrap_err().contains("struct `conn`"));
+        assert_eq!(d.resolve("Level", &LP64_X86), Ok("u32".to_string()));
         assert!(d.resolve("arr", &LP64_X86).unwrap_err().contains("array"));
         assert!(d.resolve("Real", &LP64_X86).unwrap_err().contains("double"));
         assert!(d.resolve("Dangling", &LP64_X86).unwrap_err().contains("`missing`"));

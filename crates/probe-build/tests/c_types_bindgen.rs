@@ -1,0 +1,122 @@
+//! The `bindgen` feature: project typedefs named by probe arguments are
+//! resolved from a C header. The generated module compiles with the
+//! resolved Rust types, the notes carry the typedefs' sizes, and gdb reads
+//! the values back; bad types give `FILE:LINE:COL: error:` and write nothing.
+#![cfg(feature = "bindgen")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use probe_build::{Build, Error};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/c_types").join(name)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("probe-build-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(cmd: &mut Command) -> String {
+    let shown = format!("{cmd:?}");
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{shown} failed: {}\n{stdout}\n{stderr}", out.status);
+    stdout + &stderr
+}
+
+/// The argument sizes of one probe's note (`-8@%rax 4@%edx` -> `["-8", "4"]`).
+fn note_sizes(notes: &str, probe: &str) -> Vec<String> {
+    let block = notes.split(&format!("Name: {probe}\n")).nth(1).unwrap_or_else(|| panic!("no note {probe} in\n{notes}"));
+    let line = block.lines().find(|l| l.trim_start().starts_with("Arguments:")).unwrap();
+    line.trim().trim_start_matches("Arguments: ").split(' ').map(|a| a.split('@').next().unwrap().to_string()).collect()
+}
+
+#[test]
+fn typedefs_resolve_and_fire_with_their_sizes() {
+    let dir = scratch("c-types-fire");
+    let output = Build::new()
+        .file(fixture("c_types.d"))
+        .c_types_header(fixture("types.h"))
+        .rust_type("Small", "u64") // wins over the header's uint8_t
+        .target("linux", "x86_64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let module = std::fs::read_to_string(&output.module).unwrap();
+    assert!(module.contains("id: u32"), "{module}");
+
+    let program = dir.join("uses_c_types");
+    run(Command::new("rustc")
+        .env("PROBES_MODULE", &output.module)
+        .args(["--edition", "2021", "-C", "opt-level=2", "-g", "-o"])
+        .arg(&program)
+        .arg(fixture("uses_c_types.rs")));
+
+    let notes = run(Command::new("readelf").args(["-nW"]).arg(&program));
+    // TxnId, ParentId (a typedef of TxnId), int64_t, short.
+    assert_eq!(note_sizes(&notes, "start"), ["4", "4", "-8", "-2"], "{notes}");
+    // bool, unsigned long, an enum typedef, `enum level`.
+    assert_eq!(note_sizes(&notes, "flags"), ["1", "8", "4", "4"], "{notes}");
+    // A pointer typedef; `Small` mapped by hand to u64.
+    assert_eq!(note_sizes(&notes, "conn"), ["8", "8"], "{notes}");
+
+    let gdb = run(Command::new("timeout")
+        .args(["60", "gdb", "-q", "-batch", "-nx"])
+        .args(["-ex", "break -probe-stap txn:start", "-ex", "break -probe-stap txn:conn", "-ex", "run"])
+        .args(["-ex", r#"printf "start=%llu,%llu,%lld,%lld\n", $_probe_arg0, $_probe_arg1, $_probe_arg2, $_probe_arg3"#])
+        .args(["-ex", "continue"])
+        .args(["-ex", r#"printf "conn=%#llx,%llu\n", $_probe_arg0, $_probe_arg1"#])
+        .arg(&program));
+    assert!(gdb.contains("start=4000000000,7,-5000000000,-3"), "{gdb}");
+    assert!(gdb.contains("conn=0x1234,8589934592"), "{gdb}");
+}
+
+#[test]
+fn bad_types_name_the_argument() {
+    let dir = scratch("c-types-bad");
+    let err = Build::new()
+        .file(fixture("bad_types.d"))
+        .c_types_header(fixture("bad_types.h"))
+        .target("linux", "x86_64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap_err();
+    assert!(matches!(err, Error::Generate(_)), "{err:?}");
+    let text = err.to_string();
+    let d = fixture("bad_types.d").display().to_string();
+    for expected in [
+        format!("{d}:3:17: error: probe `by_value`: argument type `conn_t`: `conn_t` is the struct `conn`; a struct passed by value cannot be a probe argument"),
+        format!("{d}:4:16: error: probe `unknown`: argument type `Missing`: no declaration of `Missing` in "),
+        format!("{d}:5:15: error: probe `tagged`: argument type `struct conn`: a struct passed by value cannot be a probe argument"),
+        format!("{d}:6:14: error: probe `array`: argument type `Pair`: `Pair` is an array type"),
+    ] {
+        assert!(text.contains(&expected), "missing\n{expected}\nin\n{text}");
+    }
+    assert!(!text.contains("probe `ok`"), "{text}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "wrote something");
+}
+
+#[test]
+fn a_header_clang_rejects_is_an_error() {
+    let dir = scratch("c-types-broken-header");
+    let broken = dir.join("broken.h");
+    std::fs::write(&broken, "typedef unknown_base_t TxnId;\n").unwrap();
+    let err = Build::new()
+        .file(fixture("c_types.d"))
+        .c_types_header(&broken)
+        .target("linux", "x86_64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("broken.h:1:9: error: unknown type name 'unknown_base_t'"), "{text}");
+    assert!(!dir.join("probes.rs").exists());
+}
