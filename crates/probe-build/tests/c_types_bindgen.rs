@@ -120,3 +120,32 @@ fn a_header_clang_rejects_is_an_error() {
     assert!(text.contains("broken.h:1:9: error: unknown type name 'unknown_base_t'"), "{text}");
     assert!(!dir.join("probes.rs").exists());
 }
+
+/// Run as a child (see `rerun_lines_cover_the_header_and_its_includes`):
+/// a build with `cargo:` lines on, as a build script prints them.
+#[test]
+fn child_build_with_cargo_lines() {
+    let Some(dir) = std::env::var_os("C_TYPES_CHILD_OUT") else { return };
+    Build::new()
+        .file(fixture("c_types.d"))
+        .c_types_header(fixture("types.h"))
+        .rust_type("Small", "u64")
+        .target("linux", "x86_64")
+        .out_dir(dir)
+        .compile();
+}
+
+#[test]
+fn rerun_lines_cover_the_header_and_its_includes() {
+    let dir = scratch("c-types-rerun");
+    let out = run(Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_build_with_cargo_lines", "--nocapture", "--test-threads=1"])
+        .env("C_TYPES_CHILD_OUT", &dir));
+    for file in ["c_types.d", "types.h", "level.h"] {
+        assert!(
+            out.lines().any(|l| l.starts_with("cargo:rerun-if-changed=") && l.ends_with(&format!("/{file}"))),
+            "no rerun line for {file} in\n{out}"
+        );
+    }
+    assert!(dir.join("probes.rs").exists());
+}

@@ -2,12 +2,12 @@
 //! message naming the feature, and the default dependency tree has no
 //! bindgen or libclang binding.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[cfg(not(feature = "bindgen"))]
 #[test]
 fn c_types_header_without_the_feature_says_which_feature() {
+    use std::path::{Path, PathBuf};
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/c_types");
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("probe-build-tests/c-types-no-feature");
     let _ = std::fs::remove_dir_all(&dir);
