@@ -4,29 +4,16 @@
 //! the values back; bad types give `FILE:LINE:COL: error:` and write nothing.
 #![cfg(feature = "bindgen")]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
+mod common;
+
 use probe_build::{Build, Error};
+use common::{run, scratch};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/c_types").join(name)
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("probe-build-tests").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(cmd: &mut Command) -> String {
-    let shown = format!("{cmd:?}");
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{shown} failed: {}\n{stdout}\n{stderr}", out.status);
-    stdout + &stderr
+    common::fixture("c_types").join(name)
 }
 
 /// The argument sizes of one probe's note (`-8@%rax 4@%edx` -> `["-8", "4"]`).
