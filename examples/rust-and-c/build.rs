@@ -1,7 +1,10 @@
 fn main() {
     // The Rust module (OUT_DIR/probes.rs) and, for the C side, the header
     // (OUT_DIR/probes.h) whose macros use the semaphores the module defines.
-    let probes = probe_build::Build::new().file("probes.d").c_header("probes.h").compile();
+    let probes = probe_build::Build::new()
+        .file("probes.d")
+        .c_header("probes.h")
+        .compile();
 
     println!("cargo:rerun-if-changed=c/side.c");
     cc::Build::new()

@@ -34,7 +34,11 @@ pub enum Command {
     /// (see `probe-build dtrace --help`). A link named `dtrace` to this binary does the same.
     #[command(disable_help_flag = true)]
     Dtrace {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
         args: Vec<std::ffi::OsString>,
     },
     /// Write the C header with the probe macros.

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use probe_gen::stub_object::ElfClass;
 
 use crate::failure::{failed, Failure, Result};
+use crate::generate;
 use crate::input::{read_provider_file, ReadOptions};
 use crate::output::{write_output, Destination};
 use crate::target::{self, TargetChoice};
-use crate::generate;
 
 pub const USAGE_LINE: &str =
     "Usage: dtrace [-h | -G] [-C] [-I DIR] [-D NAME[=VALUE]] [-U NAME] -s FILE.d [-o OUTPUT] [OBJECT...]";
@@ -92,7 +92,9 @@ pub fn parse_args(args: Vec<OsString>) -> Result<DtraceArgs> {
             _ => {
                 // An option that takes a value, given as `-oFILE` or `-o FILE`.
                 let mut value_of = |flag: &str| -> Result<Option<OsString>> {
-                    let Some(rest) = text.strip_prefix(flag) else { return Ok(None) };
+                    let Some(rest) = text.strip_prefix(flag) else {
+                        return Ok(None);
+                    };
                     if !rest.is_empty() {
                         return Ok(Some(OsString::from(rest)));
                     }
@@ -109,7 +111,10 @@ pub fn parse_args(args: Vec<OsString>) -> Result<DtraceArgs> {
                 } else if let Some(value) = value_of("-D")? {
                     parsed.read.defines.push(utf8(value, "-D").map_err(usage)?);
                 } else if let Some(value) = value_of("-U")? {
-                    parsed.read.undefines.push(utf8(value, "-U").map_err(usage)?);
+                    parsed
+                        .read
+                        .undefines
+                        .push(utf8(value, "-U").map_err(usage)?);
                 } else if value_of("-x")?.is_some() {
                     // DTrace options (-x bufsize=..., ...) mean nothing here.
                 } else {
@@ -122,7 +127,9 @@ pub fn parse_args(args: Vec<OsString>) -> Result<DtraceArgs> {
 }
 
 fn usage_error(message: &str) -> Failure {
-    Failure::Usage(format!("dtrace: error: {message}\n{USAGE_LINE}\n(dtrace --help for more)"))
+    Failure::Usage(format!(
+        "dtrace: error: {message}\n{USAGE_LINE}\n(dtrace --help for more)"
+    ))
 }
 
 fn set_mode(parsed: &mut DtraceArgs, mode: Mode) -> Result<(), String> {
@@ -136,7 +143,9 @@ fn set_mode(parsed: &mut DtraceArgs, mode: Mode) -> Result<(), String> {
 }
 
 fn utf8(value: OsString, flag: &str) -> Result<String, String> {
-    value.into_string().map_err(|_| format!("the value of {flag} is not valid UTF-8"))
+    value
+        .into_string()
+        .map_err(|_| format!("the value of {flag} is not valid UTF-8"))
 }
 
 /// The wrapper's default output name: the provider file's base name without
@@ -167,13 +176,20 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
     let Some(source) = &args.source else {
         return Err(usage_error("no provider file: use -s FILE.d"));
     };
-    let output = args.output.clone().unwrap_or_else(|| default_output(source, mode));
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(source, mode));
     let destination = Destination::File(output);
     let file = read_provider_file(source, &args.read)?;
     let contents = match mode {
         Mode::Header => generate::header(&file, generate::HeaderFlavor::Sdt, None)?,
         Mode::Object => {
-            let choice = TargetChoice { objects: args.objects, class: args.class, triple: None };
+            let choice = TargetChoice {
+                objects: args.objects,
+                class: args.class,
+                triple: None,
+            };
             let target = target::resolve(&choice)?;
             generate::stub_object(&file, &target)?
         }
@@ -181,7 +197,10 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
     if file.providers.is_empty() && file.warnings.is_empty() {
         // configure scripts probe the tool with a file holding only `BEGIN{}`
         // and expect success; the wrapper warns and writes an empty result.
-        eprintln!("dtrace: warning: {}: no provider declared; output has no probes", source.display());
+        eprintln!(
+            "dtrace: warning: {}: no provider declared; output has no probes",
+            source.display()
+        );
     }
     write_output(&destination, &contents).map_err(|e| failed!("{e}"))
 }
@@ -196,19 +215,29 @@ mod tests {
 
     #[test]
     fn header_command_line() {
-        let a = parse(&["-C", "-h", "-s", "probes.d", "-o", "probes.h", "-IDIR", "-I", "two", "-DX=1", "-D", "Y", "-UZ"]).unwrap();
+        let a = parse(&[
+            "-C", "-h", "-s", "probes.d", "-o", "probes.h", "-IDIR", "-I", "two", "-DX=1", "-D",
+            "Y", "-UZ",
+        ])
+        .unwrap();
         assert_eq!(a.mode, Some(Mode::Header));
         assert!(a.read.preprocess);
         assert_eq!(a.source.as_deref(), Some(Path::new("probes.d")));
         assert_eq!(a.output.as_deref(), Some(Path::new("probes.h")));
-        assert_eq!(a.read.include_dirs, vec![PathBuf::from("DIR"), PathBuf::from("two")]);
+        assert_eq!(
+            a.read.include_dirs,
+            vec![PathBuf::from("DIR"), PathBuf::from("two")]
+        );
         assert_eq!(a.read.defines, vec!["X=1".to_string(), "Y".to_string()]);
         assert_eq!(a.read.undefines, vec!["Z".to_string()]);
     }
 
     #[test]
     fn object_command_line_with_objects_and_ignored_flags() {
-        let a = parse(&["-G", "-64", "-fPIC", "-x", "nolibs", "-k", "-s", "p.d", "a.o", "b.o", "-o", "p.o"]).unwrap();
+        let a = parse(&[
+            "-G", "-64", "-fPIC", "-x", "nolibs", "-k", "-s", "p.d", "a.o", "b.o", "-o", "p.o",
+        ])
+        .unwrap();
         assert_eq!(a.mode, Some(Mode::Object));
         assert_eq!(a.class, Some(ElfClass::Elf64));
         assert_eq!(a.objects, vec![PathBuf::from("a.o"), PathBuf::from("b.o")]);
@@ -217,7 +246,12 @@ mod tests {
 
     #[test]
     fn bad_command_lines_are_usage_errors() {
-        for bad in [&["-h", "-G", "-s", "p.d"][..], &["-h", "-s"], &["-q"], &["-o"]] {
+        for bad in [
+            &["-h", "-G", "-s", "p.d"][..],
+            &["-h", "-s"],
+            &["-q"],
+            &["-o"],
+        ] {
             match parse(bad) {
                 Err(Failure::Usage(_)) => {}
                 other => panic!("{bad:?}: {other:?}"),
@@ -227,8 +261,17 @@ mod tests {
 
     #[test]
     fn default_outputs_follow_the_wrapper() {
-        assert_eq!(default_output(Path::new("src/probes.d"), Mode::Header), PathBuf::from("probes.h"));
-        assert_eq!(default_output(Path::new("../x/probes.d"), Mode::Object), PathBuf::from("probes.o"));
-        assert_eq!(default_output(Path::new("probes"), Mode::Header), PathBuf::from("probes.h"));
+        assert_eq!(
+            default_output(Path::new("src/probes.d"), Mode::Header),
+            PathBuf::from("probes.h")
+        );
+        assert_eq!(
+            default_output(Path::new("../x/probes.d"), Mode::Object),
+            PathBuf::from("probes.o")
+        );
+        assert_eq!(
+            default_output(Path::new("probes"), Mode::Header),
+            PathBuf::from("probes.h")
+        );
     }
 }

@@ -25,13 +25,17 @@ pub enum HeaderFlavor {
 /// The header of `flavor`. `output_name` (the output's file name, when it
 /// has one) names the include guard of the DTrace-format headers, as their
 /// `dtrace -h` does.
-pub fn header(file: &ProviderFile, flavor: HeaderFlavor, output_name: Option<&str>) -> Result<Vec<u8>> {
-    use probe_gen::sdt_header::{SdtHeaderOptions, SdtFlavor};
+pub fn header(
+    file: &ProviderFile,
+    flavor: HeaderFlavor,
+    output_name: Option<&str>,
+) -> Result<Vec<u8>> {
+    use probe_gen::sdt_header::{SdtFlavor, SdtHeaderOptions};
     let text = match flavor {
         HeaderFlavor::Sdt => probe_gen::sdt_header::generate(file, &SdtHeaderOptions::default()),
         HeaderFlavor::SdtSystem => probe_gen::sdt_header::generate(
             file,
-            &SdtHeaderOptions { flavor: SdtFlavor::SystemSdt, ..SdtHeaderOptions::default() },
+            &SdtHeaderOptions::new().flavor(SdtFlavor::SystemSdt),
         ),
         HeaderFlavor::Disabled => probe_gen::disabled_header::generate(file),
         HeaderFlavor::Macos => {
@@ -44,8 +48,11 @@ pub fn header(file: &ProviderFile, flavor: HeaderFlavor, output_name: Option<&st
         }
         HeaderFlavor::Illumos | HeaderFlavor::Freebsd => {
             use probe_gen::illumos_header::{DtraceSystem, IllumosHeaderOptions};
-            let system =
-                if flavor == HeaderFlavor::Freebsd { DtraceSystem::FreeBsd } else { DtraceSystem::Illumos };
+            let system = if flavor == HeaderFlavor::Freebsd {
+                DtraceSystem::FreeBsd
+            } else {
+                DtraceSystem::Illumos
+            };
             let mut options = IllumosHeaderOptions::new().system(system);
             if let Some(name) = output_name {
                 options = options.output_name(name);

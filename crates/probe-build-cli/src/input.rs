@@ -29,7 +29,10 @@ pub fn read_provider_file(path: &Path, options: &ReadOptions) -> Result<Provider
     };
     let file = parsed.map_err(|error| match error {
         probe_provider::Error::Io { path, source } => {
-            failed!("probe-build: error: cannot read {}: {source}", path.display())
+            failed!(
+                "probe-build: error: cannot read {}: {source}",
+                path.display()
+            )
         }
         other => failed!("{other}"),
     })?;
@@ -39,12 +42,15 @@ pub fn read_provider_file(path: &Path, options: &ReadOptions) -> Result<Provider
     Ok(file)
 }
 
-fn preprocess_and_parse(path: &Path, options: &ReadOptions) -> Result<ProviderFile, probe_provider::Error> {
+fn preprocess_and_parse(
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<ProviderFile, probe_provider::Error> {
     let mut cpp = probe_provider::preprocess::Preprocessor::new();
     // `$CPP` wins inside the preprocessor module. Otherwise run `$CC -E`
     // (else `cc -E`) directly: finding the compiler through the `cc` crate
     // compiles a probe file first, which would triple the cost of `-C`.
-    if std::env::var_os("CPP").map_or(true, |cpp| cpp.to_string_lossy().trim().is_empty()) {
+    if std::env::var_os("CPP").is_none_or(|cpp| cpp.to_string_lossy().trim().is_empty()) {
         let cc = std::env::var("CC").ok().filter(|cc| !cc.trim().is_empty());
         let mut command: Vec<String> = match cc {
             Some(cc) => cc.split_whitespace().map(String::from).collect(),

@@ -33,9 +33,16 @@ pub fn run(args: &ListArgs) -> Result<()> {
     // The files together make up the program (an executable and its
     // libraries): a probe needs a site in any of them.
     let declared = read_provider_file(provider_path, &args.read.options())?;
-    let sites: Vec<_> = read.iter().flat_map(|file| file.probes.iter().cloned()).collect();
+    let sites: Vec<_> = read
+        .iter()
+        .flat_map(|file| file.probes.iter().cloned())
+        .collect();
     let linked = PathBuf::from(
-        args.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
+        args.files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
     );
     let missing = probe_inspect::check(&declared, &sites);
     if missing.is_empty() {
@@ -47,8 +54,10 @@ pub fn run(args: &ListArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let mut messages: Vec<String> =
-        missing.iter().map(|m| m.diagnostic(&linked).to_string()).collect();
+    let mut messages: Vec<String> = missing
+        .iter()
+        .map(|m| m.diagnostic(&linked).to_string())
+        .collect();
     messages.push(format!(
         "probe-build: error: {} of the probes {} declares have no site",
         missing.len(),

@@ -74,7 +74,9 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
             let file = input::read_provider_file(&args.file, &args.read.options())?;
             let destination = Destination::from_arg(&args.output);
             let output_name = match &destination {
-                Destination::File(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()),
+                Destination::File(path) => {
+                    path.file_name().map(|n| n.to_string_lossy().into_owned())
+                }
                 Destination::Stdout => None,
             };
             let contents = generate::header(&file, args.flavor, output_name.as_deref())?;
@@ -89,7 +91,11 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
             } else {
                 None
             };
-            let choice = target::TargetChoice { objects: args.objects, class, triple: args.target };
+            let choice = target::TargetChoice {
+                objects: args.objects,
+                class,
+                triple: args.target,
+            };
             let target = target::resolve(&choice)?;
             let contents = generate::stub_object(&file, &target)?;
             write_output(&Destination::File(args.output), &contents)
@@ -100,7 +106,10 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
             let text = probe_gen::tapset::generate(&file, &options);
             write_output(&Destination::from_arg(&args.output), text.as_bytes())
         }
-        Command::Bpftrace(BpftraceArgs { script: args, max_args }) => {
+        Command::Bpftrace(BpftraceArgs {
+            script: args,
+            max_args,
+        }) => {
             let mut file = input::read_provider_file(&args.file, &args.read.options())?;
             keep_probes_with_sites(&mut file, Path::new(&args.binary));
             let options =
@@ -117,9 +126,14 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
 /// `instance__new__start`). When the binary exists, probes without a site
 /// are left out, with a warning; before the binary is built, all are kept.
 fn keep_probes_with_sites(file: &mut probe_provider::ProviderFile, binary: &Path) {
-    let Ok(found) = probe_inspect::read_file(binary) else { return };
-    let sites: std::collections::HashSet<(String, String)> =
-        found.probes.into_iter().map(|p| (p.provider, p.name)).collect();
+    let Ok(found) = probe_inspect::read_file(binary) else {
+        return;
+    };
+    let sites: std::collections::HashSet<(String, String)> = found
+        .probes
+        .into_iter()
+        .map(|p| (p.provider, p.name))
+        .collect();
     for provider in &mut file.providers {
         let name = provider.name.clone();
         provider.probes.retain(|probe| {

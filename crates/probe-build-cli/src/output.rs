@@ -90,9 +90,18 @@ fn create_temp_beside(path: &Path) -> io::Result<(PathBuf, fs::File)> {
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
         let mut temp_name = std::ffi::OsString::from(".");
         temp_name.push(name);
-        temp_name.push(format!(".{}.{}.{:08x}.tmp", std::process::id(), count, random_u32()));
+        temp_name.push(format!(
+            ".{}.{}.{:08x}.tmp",
+            std::process::id(),
+            count,
+            random_u32()
+        ));
         let temp_path = folder.join(temp_name);
-        match OpenOptions::new().write(true).create_new(true).open(&temp_path) {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp_path)
+        {
             Ok(file) => return Ok((temp_path, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempts < 100 => attempts += 1,
             Err(e) => return Err(e),
@@ -117,7 +126,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("probe-build-output-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("probe-build-output-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
@@ -141,7 +151,10 @@ mod tests {
         let target = dir.join("taken");
         fs::create_dir_all(target.join("inside")).unwrap();
         assert!(write_atomically(&target, b"data").is_err());
-        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("taken")]);
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -151,7 +164,10 @@ mod tests {
         use std::os::unix::fs::FileTypeExt;
         let dir = scratch("fifo");
         let fifo = dir.join("pipe");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
         assert!(made.success());
         let reader = {
             let fifo = fifo.clone();
@@ -159,7 +175,10 @@ mod tests {
         };
         write_atomically(&fifo, b"through the pipe").unwrap();
         // Checked before joining: a replaced FIFO would leave the reader blocked.
-        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+        assert!(
+            fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+            "the FIFO was replaced"
+        );
         assert_eq!(reader.join().unwrap(), b"through the pipe");
         fs::remove_dir_all(&dir).unwrap();
     }

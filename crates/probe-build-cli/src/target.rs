@@ -41,7 +41,9 @@ pub fn resolve(choice: &TargetChoice) -> Result<ObjectTarget> {
         None => compiler_target()?,
     };
     match choice.class.or(compiler_class) {
-        Some(class) => base.with_class(class).map_err(|e| failed!("probe-build: error: {e}")),
+        Some(class) => base
+            .with_class(class)
+            .map_err(|e| failed!("probe-build: error: {e}")),
         None => Ok(base),
     }
 }
@@ -100,7 +102,9 @@ fn dump_machine(cc_words: &[String]) -> Option<String> {
         .output()
         .ok()
         .filter(|out| out.status.success())?;
-    String::from_utf8(out.stdout).ok().map(|s| s.trim().to_string())
+    String::from_utf8(out.stdout)
+        .ok()
+        .map(|s| s.trim().to_string())
 }
 
 /// The triple in the compiler's own file name, found without running it:
@@ -111,7 +115,10 @@ fn dump_machine(cc_words: &[String]) -> Option<String> {
 /// with options that may change the target (`--target`, `-target`) or a
 /// wrapper (`ccache gcc`) is left to `-dumpmachine`.
 fn triple_from_compiler_path(cc_words: &[String]) -> Option<String> {
-    if cc_words[1..].iter().any(|w| w.starts_with("--target") || w == "-target") {
+    if cc_words[1..]
+        .iter()
+        .any(|w| w.starts_with("--target") || w == "-target")
+    {
         return None;
     }
     // `which` resolves a bare name through PATH the way the shell does
@@ -148,11 +155,20 @@ mod tests {
         std::os::unix::fs::symlink(&real, &link).unwrap();
         let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let cc = link.to_str().unwrap();
-        assert_eq!(triple_from_compiler_path(&words(&[cc])).as_deref(), Some("aarch64-linux-gnu"));
-        assert_eq!(triple_from_compiler_path(&words(&[cc, "--target=x86_64-linux-gnu"])), None);
+        assert_eq!(
+            triple_from_compiler_path(&words(&[cc])).as_deref(),
+            Some("aarch64-linux-gnu")
+        );
+        assert_eq!(
+            triple_from_compiler_path(&words(&[cc, "--target=x86_64-linux-gnu"])),
+            None
+        );
         let plain = dir.join("clang");
         std::fs::write(&plain, "").unwrap();
-        assert_eq!(triple_from_compiler_path(&words(&[plain.to_str().unwrap()])), None);
+        assert_eq!(
+            triple_from_compiler_path(&words(&[plain.to_str().unwrap()])),
+            None
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

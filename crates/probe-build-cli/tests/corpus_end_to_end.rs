@@ -72,7 +72,11 @@ fn plan(file: &ProviderFile) -> Vec<Fired> {
                 .enumerate()
                 .map(|(a, arg)| {
                     value_for(arg.ty.class, index, a).unwrap_or_else(|| {
-                        panic!("{}: no test value for type `{}`", file.path.display(), arg.ty.written)
+                        panic!(
+                            "{}: no test value for type `{}`",
+                            file.path.display(),
+                            arg.ty.written
+                        )
                     })
                 })
                 .collect();
@@ -136,13 +140,22 @@ fn expected_text(value: &Value) -> String {
 fn gdb_hits(dir: &Path, fired: &[Fired]) -> Vec<(String, Vec<String>)> {
     let mut script = String::from("set pagination off\nset confirm off\n");
     for f in fired {
-        let _ = writeln!(script, "break -probe-stap {}\ncommands\nsilent\nprintf \"HIT {}\\n\"", f.id, f.id);
+        let _ = writeln!(
+            script,
+            "break -probe-stap {}\ncommands\nsilent\nprintf \"HIT {}\\n\"",
+            f.id, f.id
+        );
         for (a, (value, _)) in f.values.iter().enumerate() {
             let _ = match value {
                 Value::Str(_) => writeln!(script, "printf \"ARG %s\\n\", (char *) $_probe_arg{a}"),
-                Value::Signed(_) => writeln!(script, "printf \"ARG %lld\\n\", (long long) $_probe_arg{a}"),
+                Value::Signed(_) => {
+                    writeln!(script, "printf \"ARG %lld\\n\", (long long) $_probe_arg{a}")
+                }
                 Value::Unsigned(_) | Value::Pointer(_) => {
-                    writeln!(script, "printf \"ARG %llu\\n\", (unsigned long long) $_probe_arg{a}")
+                    writeln!(
+                        script,
+                        "printf \"ARG %llu\\n\", (unsigned long long) $_probe_arg{a}"
+                    )
                 }
             };
         }
@@ -150,13 +163,20 @@ fn gdb_hits(dir: &Path, fired: &[Fired]) -> Vec<(String, Vec<String>)> {
     }
     script.push_str("run\n");
     std::fs::write(dir.join("gdb.cmd"), script).unwrap();
-    let out = run_ok(Command::new("gdb").current_dir(dir).args(["-batch", "-nx", "-x", "gdb.cmd", "./prog"]));
+    let out = run_ok(
+        Command::new("gdb")
+            .current_dir(dir)
+            .args(["-batch", "-nx", "-x", "gdb.cmd", "./prog"]),
+    );
     let mut hits: Vec<(String, Vec<String>)> = Vec::new();
     for line in out.lines() {
         if let Some(id) = line.strip_prefix("HIT ") {
             hits.push((id.to_string(), Vec::new()));
         } else if let Some(arg) = line.strip_prefix("ARG ") {
-            hits.last_mut().expect("ARG before HIT").1.push(arg.to_string());
+            hits.last_mut()
+                .expect("ARG before HIT")
+                .1
+                .push(arg.to_string());
         }
     }
     hits
@@ -166,12 +186,23 @@ fn gdb_hits(dir: &Path, fired: &[Fired]) -> Vec<(String, Vec<String>)> {
 fn bpftrace_hits(dir: &Path, source: &Path, cpp: bool) -> Vec<(String, Vec<(String, String)>)> {
     let prog = dir.join("prog");
     let mut cmd = probe_build();
-    cmd.current_dir(dir).arg("bpftrace").arg(source).arg("--binary").arg(&prog).args(["-o", "probes.bt"]);
+    cmd.current_dir(dir)
+        .arg("bpftrace")
+        .arg(source)
+        .arg("--binary")
+        .arg(&prog)
+        .args(["-o", "probes.bt"]);
     if cpp {
         cmd.arg("-C");
     }
     run_ok(&mut cmd);
-    let out = run_ok(Command::new("bpftrace").current_dir(dir).arg("probes.bt").arg("-c").arg(&prog));
+    let out = run_ok(
+        Command::new("bpftrace")
+            .current_dir(dir)
+            .arg("probes.bt")
+            .arg("-c")
+            .arg(&prog),
+    );
     out.lines()
         .filter(|line| !line.starts_with("Attaching") && !line.trim().is_empty())
         .map(|line| {
@@ -179,7 +210,9 @@ fn bpftrace_hits(dir: &Path, source: &Path, cpp: bool) -> Vec<(String, Vec<(Stri
             let id = words.next().unwrap().to_string();
             let args = words
                 .map(|w| {
-                    let (name, value) = w.split_once('=').unwrap_or_else(|| panic!("bad bpftrace line: {line}"));
+                    let (name, value) = w
+                        .split_once('=')
+                        .unwrap_or_else(|| panic!("bad bpftrace line: {line}"));
                     (name.to_string(), value.to_string())
                 })
                 .collect();
@@ -191,7 +224,12 @@ fn bpftrace_hits(dir: &Path, source: &Path, cpp: bool) -> Vec<(String, Vec<(Stri
 /// SystemTap's pass 2 over a script using every alias and variable of the
 /// tapset. stap insists on a kernel build tree even for its BPF runtime; a
 /// stand-in with the configuration it checks is enough for pass 2.
-fn stap_resolves_tapset(dir: &Path, source: &Path, cpp: bool, file: &ProviderFile) -> Result<(), String> {
+fn stap_resolves_tapset(
+    dir: &Path,
+    source: &Path,
+    cpp: bool,
+    file: &ProviderFile,
+) -> Result<(), String> {
     let kernel = dir.join("kernel-build");
     std::fs::create_dir_all(kernel.join("include/config")).unwrap();
     std::fs::write(
@@ -206,7 +244,11 @@ fn stap_resolves_tapset(dir: &Path, source: &Path, cpp: bool, file: &ProviderFil
     let tapsets = dir.join("tapsets");
     std::fs::create_dir_all(&tapsets).unwrap();
     let mut cmd = probe_build();
-    cmd.current_dir(dir).arg("tapset").arg(source).arg("--binary").arg(dir.join("prog"));
+    cmd.current_dir(dir)
+        .arg("tapset")
+        .arg(source)
+        .arg("--binary")
+        .arg(dir.join("prog"));
     cmd.arg("-o").arg(tapsets.join("probes.stp"));
     if cpp {
         cmd.arg("-C");
@@ -222,7 +264,11 @@ fn stap_resolves_tapset(dir: &Path, source: &Path, cpp: bool, file: &ProviderFil
             for (i, arg) in probe.args.iter().enumerate() {
                 let name = arg.name.clone().unwrap_or_else(|| format!("arg{}", i + 1));
                 let _ = write!(script, "print({name}); ");
-                let ty = if arg.ty.class == TypeClass::String { "string" } else { "long" };
+                let ty = if arg.ty.class == TypeClass::String {
+                    "string"
+                } else {
+                    "long"
+                };
                 expected_locals.push(format!("{name}:{ty}"));
             }
             script.push_str("}\n");
@@ -246,7 +292,9 @@ fn stap_resolves_tapset(dir: &Path, source: &Path, cpp: bool, file: &ProviderFil
     let sites = stdout.matches(".statement(0x").count() / 2;
     let probes: usize = file.providers.iter().map(|p| p.probes.len()).sum();
     if sites < probes {
-        return Err(format!("stap resolved {sites} marker sites for {probes} probes:\n{stdout}"));
+        return Err(format!(
+            "stap resolved {sites} marker sites for {probes} probes:\n{stdout}"
+        ));
     }
     for local in expected_locals {
         if !stdout.contains(&format!("  {local}\n")) {
@@ -262,33 +310,54 @@ fn check_file(source: &Path) -> Result<String, String> {
     let cpp = needs_cpp(source);
     let c_flag: &[&str] = if cpp { &["-C"] } else { &[] };
     for (mode, out) in [("-h", "probes.h"), ("-G", "probes.o")] {
-        run_ok(probe_build().current_dir(&s.dir).arg("dtrace").args(c_flag).args([mode, "-s"]).arg(source).args(["-o", out]));
+        run_ok(
+            probe_build()
+                .current_dir(&s.dir)
+                .arg("dtrace")
+                .args(c_flag)
+                .args([mode, "-s"])
+                .arg(source)
+                .args(["-o", out]),
+        );
     }
     let file = if cpp {
-        probe_provider::parse_file_with(source, Some(&probe_provider::preprocess::Preprocessor::new()))
+        probe_provider::parse_file_with(
+            source,
+            Some(&probe_provider::preprocess::Preprocessor::new()),
+        )
     } else {
         probe_provider::parse_file(source)
     }
     .map_err(|e| format!("{name}: {e}"))?;
     let fired = plan(&file);
     std::fs::write(s.path("main.c"), c_program(&fired)).unwrap();
-    run_ok(Command::new("cc").current_dir(&s.dir).args(["-O2", "-Wall", "-Werror", "main.c", "probes.o", "-o", "prog"]));
+    run_ok(Command::new("cc").current_dir(&s.dir).args([
+        "-O2", "-Wall", "-Werror", "main.c", "probes.o", "-o", "prog",
+    ]));
 
     // gdb reads every argument of every hit.
     let hits = gdb_hits(&s.dir, &fired);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for (id, args) in &hits {
-        let f = fired.iter().find(|f| &f.id == id).ok_or(format!("{name}: gdb hit unknown probe {id}"))?;
+        let f = fired
+            .iter()
+            .find(|f| &f.id == id)
+            .ok_or(format!("{name}: gdb hit unknown probe {id}"))?;
         *counts.entry(&f.id).or_default() += 1;
         let expected: Vec<String> = f.values.iter().map(|(v, _)| expected_text(v)).collect();
         if args != &expected {
-            return Err(format!("{name}: gdb read {id} as {args:?}, expected {expected:?}"));
+            return Err(format!(
+                "{name}: gdb read {id} as {args:?}, expected {expected:?}"
+            ));
         }
     }
     for f in &fired {
         let n = counts.get(f.id.as_str()).copied().unwrap_or(0);
         if n != FIRES {
-            return Err(format!("{name}: gdb stopped {n} times at {}, expected {FIRES}", f.id));
+            return Err(format!(
+                "{name}: gdb stopped {n} times at {}, expected {FIRES}",
+                f.id
+            ));
         }
     }
 
@@ -297,11 +366,18 @@ fn check_file(source: &Path) -> Result<String, String> {
     for f in &fired {
         let lines: Vec<_> = seen.iter().filter(|(id, _)| id == &f.id).collect();
         if lines.len() != FIRES {
-            return Err(format!("{name}: bpftrace saw {} fires of {}, expected {FIRES}: {seen:?}", lines.len(), f.id));
+            return Err(format!(
+                "{name}: bpftrace saw {} fires of {}, expected {FIRES}: {seen:?}",
+                lines.len(),
+                f.id
+            ));
         }
         for (_, args) in lines {
             // The script reads the first six arguments (bpftrace 0.17's limit).
-            let read = f.values.len().min(probe_gen::bpftrace_script::DEFAULT_MAX_ARGS);
+            let read = f
+                .values
+                .len()
+                .min(probe_gen::bpftrace_script::DEFAULT_MAX_ARGS);
             let got: Vec<String> = args
                 .iter()
                 .zip(&f.values)
@@ -313,14 +389,23 @@ fn check_file(source: &Path) -> Result<String, String> {
                     _ => text.clone(),
                 })
                 .collect();
-            let expected: Vec<String> = f.values[..read].iter().map(|(v, _)| expected_text(v)).collect();
+            let expected: Vec<String> = f.values[..read]
+                .iter()
+                .map(|(v, _)| expected_text(v))
+                .collect();
             if got != expected || args.len() != expected.len() {
-                return Err(format!("{name}: bpftrace printed {} as {args:?}, expected {expected:?}", f.id));
+                return Err(format!(
+                    "{name}: bpftrace printed {} as {args:?}, expected {expected:?}",
+                    f.id
+                ));
             }
         }
     }
     stap_resolves_tapset(&s.dir, source, cpp, &file).map_err(|e| format!("{name}: {e}"))?;
-    Ok(format!("{name}: {} probes, gdb and bpftrace values right, stap resolves the tapset", fired.len()))
+    Ok(format!(
+        "{name}: {} probes, gdb and bpftrace values right, stap resolves the tapset",
+        fired.len()
+    ))
 }
 
 #[test]
@@ -335,5 +420,10 @@ fn every_corpus_file_works_end_to_end() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} corpus files failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} corpus files failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -46,7 +46,13 @@ fn stand_in() -> PathBuf {
 fn macos_flavor_links_with_ld64_lld() {
     let s = Scratch::new("flavor-macos");
     let p = s.write("vm.d", PROVIDER);
-    run_ok(probe_build().arg("header").arg(&p).args(["--flavor", "macos", "-o"]).arg(s.path("probes.h")));
+    run_ok(
+        probe_build()
+            .arg("header")
+            .arg(&p)
+            .args(["--flavor", "macos", "-o"])
+            .arg(s.path("probes.h")),
+    );
     let header = fs::read_to_string(s.path("probes.h")).unwrap();
     assert!(header.contains(
         "#define VM_STABILITY \"___dtrace_stability$vm$v1$5_5_5_1_1_0_1_1_0_1_1_0_1_1_0\""
@@ -56,18 +62,50 @@ fn macos_flavor_links_with_ld64_lld() {
     fs::create_dir_all(s.path("stub")).unwrap();
     s.write("stub/unistd.h", "#include <stddef.h>\n");
     for arch in ["x86_64", "arm64"] {
-        run_ok(Command::new("clang-16")
-            .args(["-target", &format!("{arch}-apple-macos11"), "-nostdlibinc", "-isystem", "stub"])
-            .args(["-O2", "-Wall", "-Werror", "-c", "prog.c", "-o", "prog.o"])
-            .current_dir(&s.dir));
-        let refs = run_ok(Command::new("llvm-nm-16").args(["-u", "prog.o"]).current_dir(&s.dir));
+        run_ok(
+            Command::new("clang-16")
+                .args([
+                    "-target",
+                    &format!("{arch}-apple-macos11"),
+                    "-nostdlibinc",
+                    "-isystem",
+                    "stub",
+                ])
+                .args(["-O2", "-Wall", "-Werror", "-c", "prog.c", "-o", "prog.o"])
+                .current_dir(&s.dir),
+        );
+        let refs = run_ok(
+            Command::new("llvm-nm-16")
+                .args(["-u", "prog.o"])
+                .current_dir(&s.dir),
+        );
         assert!(refs.contains("___dtrace_typedefs$vm$v2"), "{refs}");
-        assert!(refs.contains("___dtrace_probe$vm$gc__done$v1$6c6f6e67$756e7369676e6564206c6f6e67206c6f6e67"), "{refs}");
-        run_ok(Command::new("ld64.lld-16")
-            .args(["-arch", arch, "-platform_version", "macos", "11.0", "11.0", "-e", "_main"])
-            .args(["-o", "prog", "prog.o"])
-            .current_dir(&s.dir));
-        let dis = run_ok(Command::new("llvm-objdump-16").args(["-d", "prog"]).current_dir(&s.dir));
+        assert!(
+            refs.contains(
+                "___dtrace_probe$vm$gc__done$v1$6c6f6e67$756e7369676e6564206c6f6e67206c6f6e67"
+            ),
+            "{refs}"
+        );
+        run_ok(
+            Command::new("ld64.lld-16")
+                .args([
+                    "-arch",
+                    arch,
+                    "-platform_version",
+                    "macos",
+                    "11.0",
+                    "11.0",
+                    "-e",
+                    "_main",
+                ])
+                .args(["-o", "prog", "prog.o"])
+                .current_dir(&s.dir),
+        );
+        let dis = run_ok(
+            Command::new("llvm-objdump-16")
+                .args(["-d", "prog"])
+                .current_dir(&s.dir),
+        );
         let (nop, enabled) = match arch {
             "x86_64" => ("0f 1f 40 00", "33 c0"),
             _ => ("d503201f", "d2800000"),
@@ -75,7 +113,11 @@ fn macos_flavor_links_with_ld64_lld() {
         // `run` is inlined into main too: at least 3 probe sites and 1 is-enabled.
         assert!(dis.matches(nop).count() >= 3, "{arch}: {dis}");
         assert!(dis.matches(enabled).count() >= 1, "{arch}: {dis}");
-        let left = run_ok(Command::new("llvm-nm-16").args(["-u", "prog"]).current_dir(&s.dir));
+        let left = run_ok(
+            Command::new("llvm-nm-16")
+                .args(["-u", "prog"])
+                .current_dir(&s.dir),
+        );
         assert!(!left.contains("dtrace"), "{arch}: {left}");
     }
 }
@@ -85,7 +127,13 @@ fn illumos_and_freebsd_flavors_build_through_dtrace_g() {
     for flavor in ["illumos", "freebsd"] {
         let s = Scratch::new(&format!("flavor-{flavor}"));
         let p = s.write("vm.d", PROVIDER);
-        run_ok(probe_build().arg("header").arg(&p).args(["--flavor", flavor, "-o"]).arg(s.path("probes.h")));
+        run_ok(
+            probe_build()
+                .arg("header")
+                .arg(&p)
+                .args(["--flavor", flavor, "-o"])
+                .arg(s.path("probes.h")),
+        );
         let header = fs::read_to_string(s.path("probes.h")).unwrap();
         assert!(header.contains("#if _DTRACE_VERSION"));
         assert!(header.contains(
@@ -97,18 +145,27 @@ fn illumos_and_freebsd_flavors_build_through_dtrace_g() {
         fs::create_dir_all(s.path("stub/sys")).unwrap();
         s.write("stub/sys/sdt.h", "#define _DTRACE_VERSION 1\n");
         let mut cc = Command::new("gcc");
-        cc.args(["-O2", "-Wall", "-Wextra", "-Werror", "-c", "prog.c", "-o", "prog.o"]).current_dir(&s.dir);
+        cc.args([
+            "-O2", "-Wall", "-Wextra", "-Werror", "-c", "prog.c", "-o", "prog.o",
+        ])
+        .current_dir(&s.dir);
         if flavor == "illumos" {
             cc.arg("-D_DTRACE_VERSION=1");
         } else {
             cc.args(["-isystem", "stub"]);
         }
         run_ok(&mut cc);
-        run_ok(Command::new("python3")
-            .arg(stand_in())
-            .args(["-G", "-s", "vm.d", "-o", "vm-dof.o", "prog.o"])
-            .current_dir(&s.dir));
-        run_ok(Command::new("gcc").args(["prog.o", "vm-dof.o", "-o", "prog"]).current_dir(&s.dir));
+        run_ok(
+            Command::new("python3")
+                .arg(stand_in())
+                .args(["-G", "-s", "vm.d", "-o", "vm-dof.o", "prog.o"])
+                .current_dir(&s.dir),
+        );
+        run_ok(
+            Command::new("gcc")
+                .args(["prog.o", "vm-dof.o", "-o", "prog"])
+                .current_dir(&s.dir),
+        );
         run_ok(&mut Command::new(s.path("prog")));
     }
 }
@@ -121,10 +178,17 @@ fn bad_attributes_for_macos_exit_1_with_the_place() {
         "provider vm { probe tick(); };\n#pragma D attributes Sturdy/Evolving/Common provider vm name\n",
     );
     let err = run_fails(
-        probe_build().arg("header").arg(&p).args(["--flavor", "macos", "-o"]).arg(s.path("probes.h")),
+        probe_build()
+            .arg("header")
+            .arg(&p)
+            .args(["--flavor", "macos", "-o"])
+            .arg(s.path("probes.h")),
         1,
     );
-    assert!(err.contains("bad.d:2:1: error: unknown stability `Sturdy`"), "{err}");
+    assert!(
+        err.contains("bad.d:2:1: error: unknown stability `Sturdy`"),
+        "{err}"
+    );
     assert!(!s.path("probes.h").exists(), "no half-written header");
 }
 
@@ -134,11 +198,25 @@ fn include_guard_follows_the_output_name() {
     let p = s.write("vm.d", PROVIDER);
     for flavor in ["macos", "illumos", "freebsd"] {
         let out = s.path("my-probes.h");
-        run_ok(probe_build().arg("header").arg(&p).args(["--flavor", flavor, "-o"]).arg(&out));
+        run_ok(
+            probe_build()
+                .arg("header")
+                .arg(&p)
+                .args(["--flavor", flavor, "-o"])
+                .arg(&out),
+        );
         let text = fs::read_to_string(&out).unwrap();
-        assert!(text.contains("#ifndef\t_MY_PROBES_H\n#define\t_MY_PROBES_H\n"), "{flavor}:\n{text}");
+        assert!(
+            text.contains("#ifndef\t_MY_PROBES_H\n#define\t_MY_PROBES_H\n"),
+            "{flavor}:\n{text}"
+        );
         // Standard output has no name: the provider file's name is used.
-        let text = run_ok(probe_build().arg("header").arg(&p).args(["--flavor", flavor, "-o", "-"]));
+        let text = run_ok(
+            probe_build()
+                .arg("header")
+                .arg(&p)
+                .args(["--flavor", flavor, "-o", "-"]),
+        );
         assert!(text.contains("#ifndef\t_VM_H\n"), "{flavor}:\n{text}");
     }
 }

@@ -154,25 +154,47 @@ int main(void)
 fn check(project: &Project) {
     let s = Scratch::new(project.name);
     s.write("probes.d", project.provider);
-    run_ok(probe_build().current_dir(&s.dir).arg("dtrace").args(project.dtrace_args));
-    run_ok(probe_build().current_dir(&s.dir).args(["dtrace", "-C", "-G", "-s", "probes.d", "-o", "probes.o"]));
-    let sedded = run_ok(Command::new("sed").current_dir(&s.dir).args(project.sed).arg("probes.raw.h"));
+    run_ok(
+        probe_build()
+            .current_dir(&s.dir)
+            .arg("dtrace")
+            .args(project.dtrace_args),
+    );
+    run_ok(
+        probe_build()
+            .current_dir(&s.dir)
+            .args(["dtrace", "-C", "-G", "-s", "probes.d", "-o", "probes.o"]),
+    );
+    let sedded = run_ok(
+        Command::new("sed")
+            .current_dir(&s.dir)
+            .args(project.sed)
+            .arg("probes.raw.h"),
+    );
     fs::write(s.path("probes.h"), sedded).unwrap();
     s.write("main.c", project.program);
     for (compiler, output) in [("gcc", "prog"), ("clang-16", "prog-clang")] {
-        run_ok(Command::new(compiler).current_dir(&s.dir).args(["-O2", "-Wall", "-Werror", "main.c", "probes.o", "-o", output]));
+        run_ok(Command::new(compiler).current_dir(&s.dir).args([
+            "-O2", "-Wall", "-Werror", "main.c", "probes.o", "-o", output,
+        ]));
     }
     // C++ too: CPython and PostgreSQL headers are included from C++ extensions.
     fs::copy(s.path("main.c"), s.path("main.cc")).unwrap();
-    run_ok(Command::new("g++").current_dir(&s.dir).args(["-O2", "-Wall", "-Werror", "main.cc", "probes.o", "-o", "prog-cxx"]));
+    run_ok(Command::new("g++").current_dir(&s.dir).args([
+        "-O2", "-Wall", "-Werror", "main.cc", "probes.o", "-o", "prog-cxx",
+    ]));
 
     for prog in ["prog", "prog-clang", "prog-cxx"] {
         let mut script = String::from("set pagination off\n");
         for (probe, values) in project.expect {
-            script.push_str(&format!("break -probe-stap {probe}\ncommands\nsilent\nprintf \"HIT {probe}\\n\"\n"));
+            script.push_str(&format!(
+                "break -probe-stap {probe}\ncommands\nsilent\nprintf \"HIT {probe}\\n\"\n"
+            ));
             for (i, value) in values.iter().enumerate() {
                 if value.parse::<i64>().is_ok() {
-                    script.push_str(&format!("printf \"ARG %lld\\n\", (long long) $_probe_arg{i}\n"));
+                    script.push_str(&format!(
+                        "printf \"ARG %lld\\n\", (long long) $_probe_arg{i}\n"
+                    ));
                 } else {
                     script.push_str(&format!("printf \"ARG %s\\n\", (char *) $_probe_arg{i}\n"));
                 }
@@ -181,7 +203,12 @@ fn check(project: &Project) {
         }
         script.push_str("run\n");
         s.write("gdb.cmd", &script);
-        let out = run_ok(Command::new("gdb").current_dir(&s.dir).args(["-batch", "-nx", "-x", "gdb.cmd"]).arg(format!("./{prog}")));
+        let out = run_ok(
+            Command::new("gdb")
+                .current_dir(&s.dir)
+                .args(["-batch", "-nx", "-x", "gdb.cmd"])
+                .arg(format!("./{prog}")),
+        );
         let mut expected = String::new();
         for (probe, values) in project.expect {
             expected.push_str(&format!("HIT {probe}\n"));
@@ -195,7 +222,11 @@ fn check(project: &Project) {
             .filter(|l| l.starts_with("HIT ") || l.starts_with("ARG "))
             .map(|l| format!("{l}\n"))
             .collect();
-        assert_eq!(seen, expected, "{}: {prog}: gdb output:\n{out}", project.name);
+        assert_eq!(
+            seen, expected,
+            "{}: {prog}: gdb output:\n{out}",
+            project.name
+        );
     }
 }
 

@@ -7,6 +7,9 @@ fn main() {
     std::env::set_var("OUT_DIR", &args[0]);
     std::env::set_var("CARGO_CFG_TARGET_OS", &args[1]);
     std::env::set_var("CARGO_CFG_TARGET_ARCH", &args[2]);
-    let output = probe_build::Build::new().files(&args[3..]).c_header("probes.h").compile();
+    let output = probe_build::Build::new()
+        .files(&args[3..])
+        .c_header("probes.h")
+        .compile();
     println!("module: {}", output.module.display());
 }

@@ -67,14 +67,22 @@ pub(crate) fn resolve(build: &Build, file: &ProviderFile) -> Result<Vec<(String,
     if diagnostics.is_empty() {
         Ok(map)
     } else {
-        diagnostics.sort_by(|a, b| (&a.span.file, a.span.line, a.span.column).cmp(&(&b.span.file, b.span.line, b.span.column)));
+        diagnostics.sort_by(|a, b| {
+            (&a.span.file, a.span.line, a.span.column).cmp(&(
+                &b.span.file,
+                b.span.line,
+                b.span.column,
+            ))
+        });
         Err(Error::Generate(diagnostics))
     }
 }
 
 fn source_line(span: &Span) -> Option<String> {
     let text = std::fs::read_to_string(&*span.file).ok()?;
-    text.lines().nth(span.line.checked_sub(1)? as usize).map(str::to_string)
+    text.lines()
+        .nth(span.line.checked_sub(1)? as usize)
+        .map(str::to_string)
 }
 
 /// The argument types left for the headers, in the order of first use.
@@ -87,7 +95,11 @@ fn unmapped_uses(build: &Build, file: &ProviderFile) -> Vec<Use> {
                     continue;
                 }
                 let ty = &arg.ty;
-                if build.type_map.iter().any(|(c, _)| *c == ty.normalized || *c == ty.written) {
+                if build
+                    .type_map
+                    .iter()
+                    .any(|(c, _)| *c == ty.normalized || *c == ty.written)
+                {
                     continue;
                 }
                 let site = (arg.span.clone(), probe.name.clone());
@@ -95,15 +107,23 @@ fn unmapped_uses(build: &Build, file: &ProviderFile) -> Vec<Use> {
                     u.spans.push(site);
                     continue;
                 }
-                let words: Vec<&str> =
-                    ty.normalized.split_whitespace().filter(|w| !matches!(*w, "const" | "volatile")).collect();
+                let words: Vec<&str> = ty
+                    .normalized
+                    .split_whitespace()
+                    .filter(|w| !matches!(*w, "const" | "volatile"))
+                    .collect();
                 let (tag, name) = match words.as_slice() {
                     ["struct", name] => (Some("struct"), name.to_string()),
                     ["union", name] => (Some("union"), name.to_string()),
                     ["enum", name] => (None, name.to_string()),
                     _ => (None, words.join(" ")),
                 };
-                uses.push(Use { key: ty.normalized.clone(), name, tag, spans: vec![site] });
+                uses.push(Use {
+                    key: ty.normalized.clone(),
+                    name,
+                    tag,
+                    spans: vec![site],
+                });
             }
         }
     }
@@ -127,7 +147,10 @@ impl Declarations {
     /// text: tokens separated by spaces).
     #[cfg_attr(not(feature = "bindgen"), allow(dead_code))]
     fn parse(text: &str, headers: String) -> Declarations {
-        let mut d = Declarations { headers, ..Declarations::default() };
+        let mut d = Declarations {
+            headers,
+            ..Declarations::default()
+        };
         let tokens: Vec<&str> = text.split_whitespace().collect();
         let mut i = 0;
         while i + 2 < tokens.len() {
@@ -152,9 +175,12 @@ impl Declarations {
                     i = j;
                 }
                 // `typedef enum level Level;` comes out as `pub use self :: level as Level ;`.
-                ("pub", "use") if tokens.get(i + 3) == Some(&"::") && tokens.get(i + 5) == Some(&"as") => {
+                ("pub", "use")
+                    if tokens.get(i + 3) == Some(&"::") && tokens.get(i + 5) == Some(&"as") =>
+                {
                     if let Some(alias) = tokens.get(i + 6) {
-                        d.aliases.push((alias.to_string(), tokens[i + 4].to_string()));
+                        d.aliases
+                            .push((alias.to_string(), tokens[i + 4].to_string()));
                     }
                 }
                 ("pub", "struct") => d.records.push((tokens[i + 2].to_string(), "struct")),
@@ -185,7 +211,10 @@ impl Declarations {
                         format!("no declaration of `{name}` in {}", self.headers)
                     }
                 } else {
-                    format!("`{name}` names `{current}`, which {} does not declare", self.headers)
+                    format!(
+                        "`{name}` names `{current}`, which {} does not declare",
+                        self.headers
+                    )
                 });
             };
             let rust = rust.as_str();
@@ -194,7 +223,9 @@ impl Declarations {
                 return Ok("*const core::ffi::c_void".to_string());
             }
             if rust.starts_with('[') {
-                return Err(format!("`{name}` is an array type; arrays cannot be passed by value"));
+                return Err(format!(
+                    "`{name}` is an array type; arrays cannot be passed by value"
+                ));
             }
             let last = rust.rsplit("::").next().unwrap_or(rust);
             if let Some(primitive) = primitive(last, target) {
@@ -203,9 +234,9 @@ impl Declarations {
             match last {
                 "f32" | "f64" => {
                     return Err(format!(
-                        "`{name}` is a floating-point type; write `{}` in the provider file instead",
-                        if last == "f32" { "float" } else { "double" }
-                    ))
+                    "`{name}` is a floating-point type; write `{}` in the provider file instead",
+                    if last == "f32" { "float" } else { "double" }
+                ))
                 }
                 "c_void" => return Err(format!("`{name}` is `void`")),
                 _ => current = last.to_string(),
@@ -238,8 +269,20 @@ impl Target {
         // Plain `char` is unsigned on Linux for Arm, PowerPC, s390x and RISC-V.
         let char_signed = os == "macos"
             || os == "ios"
-            || !["aarch64", "arm", "powerpc", "powerpc64", "s390x", "riscv64", "riscv32"].contains(&arch.as_str());
-        Target { pointer_bits, char_signed }
+            || ![
+                "aarch64",
+                "arm",
+                "powerpc",
+                "powerpc64",
+                "s390x",
+                "riscv64",
+                "riscv32",
+            ]
+            .contains(&arch.as_str());
+        Target {
+            pointer_bits,
+            char_signed,
+        }
     }
 }
 
@@ -269,11 +312,22 @@ fn primitive(name: &str, target: &Target) -> Option<String> {
 
 #[cfg(feature = "bindgen")]
 fn read_declarations(build: &Build, uses: &[Use]) -> Result<Declarations, Error> {
-    let headers: Vec<String> = build.c_types_headers.iter().map(|h| h.display().to_string()).collect();
+    let headers: Vec<String> = build
+        .c_types_headers
+        .iter()
+        .map(|h| h.display().to_string())
+        .collect();
     let shown = headers.join(", ");
-    let names: Vec<&str> = uses.iter().filter(|u| u.tag.is_none()).map(|u| u.name.as_str()).collect();
+    let names: Vec<&str> = uses
+        .iter()
+        .filter(|u| u.tag.is_none())
+        .map(|u| u.name.as_str())
+        .collect();
     if names.is_empty() {
-        return Ok(Declarations { headers: shown, ..Declarations::default() });
+        return Ok(Declarations {
+            headers: shown,
+            ..Declarations::default()
+        });
     }
     let mut builder = bindgen::Builder::default()
         .use_core()
@@ -333,7 +387,10 @@ fn read_declarations(build: &Build, _uses: &[Use]) -> Result<Declarations, Error
 mod tests {
     use super::*;
 
-    const LP64_X86: Target = Target { pointer_bits: 64, char_signed: true };
+    const LP64_X86: Target = Target {
+        pointer_bits: 64,
+        char_signed: true,
+    };
 
     #[test]
     fn follows_typedef_chains() {
@@ -348,14 +405,38 @@ mod tests {
         assert_eq!(d.resolve("TxnId", &LP64_X86), Ok("u32".to_string()));
         assert_eq!(d.resolve("Flag", &LP64_X86), Ok("bool".to_string()));
         assert_eq!(d.resolve("Len", &LP64_X86), Ok("u64".to_string()));
-        assert_eq!(d.resolve("Len", &Target { pointer_bits: 32, char_signed: true }), Ok("u32".to_string()));
-        assert_eq!(d.resolve("handle", &LP64_X86), Ok("*const core::ffi::c_void".to_string()));
-        assert_eq!(d.resolve("cb", &LP64_X86), Ok("*const core::ffi::c_void".to_string()));
-        assert!(d.resolve("conn_t", &LP64_X86).unwrap_err().contains("struct `conn`"));
+        assert_eq!(
+            d.resolve(
+                "Len",
+                &Target {
+                    pointer_bits: 32,
+                    char_signed: true
+                }
+            ),
+            Ok("u32".to_string())
+        );
+        assert_eq!(
+            d.resolve("handle", &LP64_X86),
+            Ok("*const core::ffi::c_void".to_string())
+        );
+        assert_eq!(
+            d.resolve("cb", &LP64_X86),
+            Ok("*const core::ffi::c_void".to_string())
+        );
+        assert!(d
+            .resolve("conn_t", &LP64_X86)
+            .unwrap_err()
+            .contains("struct `conn`"));
         assert_eq!(d.resolve("Level", &LP64_X86), Ok("u32".to_string()));
         assert!(d.resolve("arr", &LP64_X86).unwrap_err().contains("array"));
         assert!(d.resolve("Real", &LP64_X86).unwrap_err().contains("double"));
-        assert!(d.resolve("Dangling", &LP64_X86).unwrap_err().contains("`missing`"));
-        assert!(d.resolve("Nope", &LP64_X86).unwrap_err().contains("no declaration of `Nope` in t.h"));
+        assert!(d
+            .resolve("Dangling", &LP64_X86)
+            .unwrap_err()
+            .contains("`missing`"));
+        assert!(d
+            .resolve("Nope", &LP64_X86)
+            .unwrap_err()
+            .contains("no declaration of `Nope` in t.h"));
     }
 }

@@ -34,8 +34,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 pub use probe_gen::illumos_header::DtraceSystem;
-pub use probe_gen::rust_module::{Backend, MacosArch, SdtArch};
 use probe_gen::rust_module::{self, RustModuleOptions};
+pub use probe_gen::rust_module::{Backend, MacosArch, SdtArch};
 use probe_provider::preprocess::Preprocessor;
 use probe_provider::ProviderFile;
 
@@ -101,7 +101,10 @@ pub enum Error {
     /// The provider files declare something Rust cannot express.
     Generate(Vec<probe_provider::Diagnostic>),
     /// An output could not be written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// illumos/Solaris/FreeBSD: compiling the shim, `dtrace -G` or the
     /// archiver failed.
     Tool { command: String, message: String },
@@ -111,7 +114,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::NoFiles => write!(f, "probe-build: no provider file given (Build::file)"),
-            Error::NoOutDir => write!(f, "probe-build: OUT_DIR is not set (run from a build script, or call Build::out_dir)"),
+            Error::NoOutDir => write!(
+                f,
+                "probe-build: OUT_DIR is not set (run from a build script, or call Build::out_dir)"
+            ),
             Error::Provider(e) => write!(f, "{e}"),
             Error::Generate(diagnostics) => {
                 for (i, d) in diagnostics.iter().enumerate() {
@@ -123,7 +129,9 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
-            Error::Tool { command, message } => write!(f, "probe-build: error: {command}: {message}"),
+            Error::Tool { command, message } => {
+                write!(f, "probe-build: error: {command}: {message}")
+            }
         }
     }
 }
@@ -212,7 +220,8 @@ impl Build {
 
     /// Adds `-D NAME[=VALUE]` for the preprocessor (and turns preprocessing on).
     pub fn define<'a>(&mut self, name: &str, value: impl Into<Option<&'a str>>) -> &mut Build {
-        self.defines.push((name.to_string(), value.into().map(str::to_string)));
+        self.defines
+            .push((name.to_string(), value.into().map(str::to_string)));
         self.preprocess = true;
         self
     }
@@ -221,7 +230,8 @@ impl Build {
     /// project typedef): `rust_type("my_id_t", "u32")`. Primitive integers,
     /// `bool` and raw pointer types are accepted.
     pub fn rust_type(&mut self, c_type: &str, rust_type: &str) -> &mut Build {
-        self.type_map.push((c_type.to_string(), rust_type.to_string()));
+        self.type_map
+            .push((c_type.to_string(), rust_type.to_string()));
         self
     }
 
@@ -305,7 +315,9 @@ impl Build {
         }
         let out_dir = match &self.out_dir {
             Some(d) => d.clone(),
-            None => env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::NoOutDir)?,
+            None => env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
         };
         if self.cargo_metadata {
             println!("cargo:rerun-if-env-changed={DISABLE_ENV}");
@@ -350,7 +362,14 @@ impl Build {
             Backend::DtraceShim(system) => self.dtrace_shims(&per_file, system, &out_dir)?,
             _ => Vec::new(),
         };
-        Ok(Output { module, c_header, backend, disabled_reason, inputs, dtrace_libraries })
+        Ok(Output {
+            module,
+            c_header,
+            backend,
+            disabled_reason,
+            inputs,
+            dtrace_libraries,
+        })
     }
 
     /// illumos/Solaris/FreeBSD: for each provider file, writes the shim's C
@@ -358,11 +377,20 @@ impl Build {
     /// on fresh output: a second run would find no sites), archives the
     /// rewritten object with the DOF object, and links the archive whole
     /// (nothing refers to the DOF object; its constructor registers it).
-    fn dtrace_shims(&self, files: &[ProviderFile], system: DtraceSystem, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    fn dtrace_shims(
+        &self,
+        files: &[ProviderFile],
+        system: DtraceSystem,
+        out_dir: &Path,
+    ) -> Result<Vec<PathBuf>, Error> {
         let dtrace = self
             .dtrace
             .clone()
-            .or_else(|| env::var_os(DTRACE_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+            .or_else(|| {
+                env::var_os(DTRACE_ENV)
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
             .unwrap_or_else(|| PathBuf::from("dtrace"));
         if self.cargo_metadata {
             println!("cargo:rerun-if-env-changed={DTRACE_ENV}");
@@ -382,9 +410,15 @@ impl Build {
             let source = out_dir.join(format!("{stem}.c"));
             write_atomic(&source, probe_gen::dtrace_shim::generate(file).as_bytes())?;
             let objects_dir = out_dir.join(&stem);
-            fs::create_dir_all(&objects_dir).map_err(|source| Error::Io { path: objects_dir.clone(), source })?;
+            fs::create_dir_all(&objects_dir).map_err(|source| Error::Io {
+                path: objects_dir.clone(),
+                source,
+            })?;
             let mut cc = cc::Build::new();
-            cc.file(&source).out_dir(&objects_dir).cargo_metadata(self.cargo_metadata).warnings(false);
+            cc.file(&source)
+                .out_dir(&objects_dir)
+                .cargo_metadata(self.cargo_metadata)
+                .warnings(false);
             let objects = cc.try_compile_intermediates().map_err(|e| Error::Tool {
                 command: format!("cc {}", source.display()),
                 message: e.to_string(),
@@ -393,7 +427,9 @@ impl Build {
             let dof = out_dir.join(format!("{stem}-dof.o"));
             let _ = fs::remove_file(&dof);
             let mut command = std::process::Command::new(&dtrace);
-            command.arg("-G").arg(if width == "32" { "-32" } else { "-64" });
+            command
+                .arg("-G")
+                .arg(if width == "32" { "-32" } else { "-64" });
             command.args(&self.dtrace_args);
             if self.preprocess || has_cpp_directives(&file.path) {
                 command.arg("-C");
@@ -412,13 +448,21 @@ impl Build {
                     };
                 }
             }
-            command.arg("-s").arg(&file.path).arg("-o").arg(&dof).args(&objects);
+            command
+                .arg("-s")
+                .arg(&file.path)
+                .arg("-o")
+                .arg(&dof)
+                .args(&objects);
             run_tool(&mut command)?;
 
             let name = format!("probe_build_dtrace_{crate_name}_{i}");
             let library = out_dir.join(format!("lib{name}.a"));
             let _ = fs::remove_file(&library);
-            let mut ar = cc.try_get_archiver().map_err(|e| Error::Tool { command: "ar".to_string(), message: e.to_string() })?;
+            let mut ar = cc.try_get_archiver().map_err(|e| Error::Tool {
+                command: "ar".to_string(),
+                message: e.to_string(),
+            })?;
             ar.arg("crs").arg(&library).args(&objects).arg(&dof);
             run_tool(&mut ar)?;
             if self.cargo_metadata {
@@ -437,12 +481,18 @@ impl Build {
     /// The backend for the target, or why probes are compiled out.
     fn choose_backend(&self) -> (Backend, Option<String>) {
         if !self.enabled {
-            return (Backend::Disabled, Some("switched off by Build::enabled(false) in build.rs".to_string()));
+            return (
+                Backend::Disabled,
+                Some("switched off by Build::enabled(false) in build.rs".to_string()),
+            );
         }
         if let Some(v) = env::var_os(DISABLE_ENV) {
             let v = v.to_string_lossy();
             if !v.is_empty() && v != "0" {
-                return (Backend::Disabled, Some(format!("switched off by {DISABLE_ENV}={v}")));
+                return (
+                    Backend::Disabled,
+                    Some(format!("switched off by {DISABLE_ENV}={v}")),
+                );
             }
         }
         let (os, arch) = match &self.target {
@@ -460,7 +510,10 @@ impl Build {
 
     /// Parses every file (through the preprocessor when asked) into one
     /// model; returns it with the list of files read.
-    fn parse(&self, out_dir: &Path) -> Result<(ProviderFile, Vec<ProviderFile>, Vec<PathBuf>), Error> {
+    fn parse(
+        &self,
+        out_dir: &Path,
+    ) -> Result<(ProviderFile, Vec<ProviderFile>, Vec<PathBuf>), Error> {
         let mut merged: Option<ProviderFile> = None;
         let mut per_file = Vec::new();
         let mut inputs: Vec<PathBuf> = self.files.clone();
@@ -519,9 +572,10 @@ fn c_header_text(file: &ProviderFile, backend: Backend, name: &str) -> Result<St
         .map_err(Error::Provider),
         // C code calls the shim too, so its sites need no `-G` run of their own.
         Backend::DtraceShim(_) => Ok(probe_gen::dtrace_shim::generate_header(file, name)),
-        Backend::Sdt(_) => {
-            Ok(probe_gen::sdt_header::generate(file, &probe_gen::sdt_header::SdtHeaderOptions::new()))
-        }
+        Backend::Sdt(_) => Ok(probe_gen::sdt_header::generate(
+            file,
+            &probe_gen::sdt_header::SdtHeaderOptions::new(),
+        )),
         Backend::Disabled => Ok(probe_gen::disabled_header::generate(file)),
     }
 }
@@ -549,7 +603,10 @@ pub fn backend_for_target(os: &str, arch: &str) -> Result<Backend, String> {
 /// Runs a tool, turning a failure into an error that shows its output.
 fn run_tool(command: &mut std::process::Command) -> Result<(), Error> {
     let shown = format!("{command:?}");
-    let output = command.output().map_err(|e| Error::Tool { command: shown.clone(), message: e.to_string() })?;
+    let output = command.output().map_err(|e| Error::Tool {
+        command: shown.clone(),
+        message: e.to_string(),
+    })?;
     if output.status.success() {
         return Ok(());
     }
@@ -557,19 +614,40 @@ fn run_tool(command: &mut std::process::Command) -> Result<(), Error> {
     if message.is_empty() {
         message = String::from_utf8_lossy(&output.stdout).trim().to_string();
     }
-    Err(Error::Tool { command: shown, message: format!("{} ({})", message, output.status) })
+    Err(Error::Tool {
+        command: shown,
+        message: format!("{} ({})", message, output.status),
+    })
 }
 
 /// Whether a provider file uses the C preprocessor (`#include`, `#define`,
 /// `#if`...; `#pragma D` lines belong to the D language).
 fn has_cpp_directives(path: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(path) else { return false };
+    let Ok(text) = fs::read_to_string(path) else {
+        return false;
+    };
     text.lines().any(|line| {
-        let Some(rest) = line.trim_start().strip_prefix('#') else { return false };
-        let word: String = rest.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let Some(rest) = line.trim_start().strip_prefix('#') else {
+            return false;
+        };
+        let word: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
         matches!(
             word.as_str(),
-            "include" | "define" | "undef" | "if" | "ifdef" | "ifndef" | "elif" | "else" | "endif" | "error" | "line"
+            "include"
+                | "define"
+                | "undef"
+                | "if"
+                | "ifdef"
+                | "ifndef"
+                | "elif"
+                | "else"
+                | "endif"
+                | "error"
+                | "line"
         )
     })
 }
@@ -607,7 +685,10 @@ fn parse_make_deps(text: &str) -> Vec<PathBuf> {
 /// Writes through a temporary file in the same folder, renamed on success,
 /// so a failed build never leaves half a file.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     // Unchanged output keeps its time stamp, so Cargo does not rebuild.
     if fs::read(path).map(|old| old == bytes).unwrap_or(false) {
         return Ok(());
@@ -625,22 +706,58 @@ mod tests {
 
     #[test]
     fn backend_follows_the_target() {
-        assert_eq!(backend_for_target("linux", "x86_64"), Ok(Backend::Sdt(SdtArch::X86_64)));
-        assert_eq!(backend_for_target("linux", "aarch64"), Ok(Backend::Sdt(SdtArch::Aarch64)));
-        assert!(backend_for_target("linux", "mips").unwrap_err().contains("mips"));
-        assert!(backend_for_target("windows", "x86_64").unwrap_err().contains("windows"));
-        assert_eq!(backend_for_target("macos", "aarch64"), Ok(Backend::Macos(MacosArch::Aarch64)));
-        assert_eq!(backend_for_target("macos", "x86_64"), Ok(Backend::Macos(MacosArch::X86_64)));
-        assert!(backend_for_target("macos", "powerpc").unwrap_err().contains("powerpc"));
-        assert!(backend_for_target("ios", "aarch64").unwrap_err().contains("ios"));
-        assert_eq!(backend_for_target("illumos", "x86_64"), Ok(Backend::DtraceShim(DtraceSystem::Illumos)));
-        assert_eq!(backend_for_target("solaris", "x86_64"), Ok(Backend::DtraceShim(DtraceSystem::Illumos)));
-        assert_eq!(backend_for_target("freebsd", "aarch64"), Ok(Backend::DtraceShim(DtraceSystem::FreeBsd)));
+        assert_eq!(
+            backend_for_target("linux", "x86_64"),
+            Ok(Backend::Sdt(SdtArch::X86_64))
+        );
+        assert_eq!(
+            backend_for_target("linux", "aarch64"),
+            Ok(Backend::Sdt(SdtArch::Aarch64))
+        );
+        assert!(backend_for_target("linux", "mips")
+            .unwrap_err()
+            .contains("mips"));
+        assert!(backend_for_target("windows", "x86_64")
+            .unwrap_err()
+            .contains("windows"));
+        assert_eq!(
+            backend_for_target("macos", "aarch64"),
+            Ok(Backend::Macos(MacosArch::Aarch64))
+        );
+        assert_eq!(
+            backend_for_target("macos", "x86_64"),
+            Ok(Backend::Macos(MacosArch::X86_64))
+        );
+        assert!(backend_for_target("macos", "powerpc")
+            .unwrap_err()
+            .contains("powerpc"));
+        assert!(backend_for_target("ios", "aarch64")
+            .unwrap_err()
+            .contains("ios"));
+        assert_eq!(
+            backend_for_target("illumos", "x86_64"),
+            Ok(Backend::DtraceShim(DtraceSystem::Illumos))
+        );
+        assert_eq!(
+            backend_for_target("solaris", "x86_64"),
+            Ok(Backend::DtraceShim(DtraceSystem::Illumos))
+        );
+        assert_eq!(
+            backend_for_target("freebsd", "aarch64"),
+            Ok(Backend::DtraceShim(DtraceSystem::FreeBsd))
+        );
     }
 
     #[test]
     fn make_deps() {
         let deps = parse_make_deps("x.o: a.d inc/b.h \\\n  with\\ space.h\n");
-        assert_eq!(deps, vec![PathBuf::from("a.d"), PathBuf::from("inc/b.h"), PathBuf::from("with space.h")]);
+        assert_eq!(
+            deps,
+            vec![
+                PathBuf::from("a.d"),
+                PathBuf::from("inc/b.h"),
+                PathBuf::from("with space.h")
+            ]
+        );
     }
 }

@@ -9,8 +9,8 @@ use std::process::Command;
 
 mod common;
 
-use probe_build::{Build, Error};
 use common::{run, scratch};
+use probe_build::{Build, Error};
 
 fn fixture(name: &str) -> PathBuf {
     common::fixture("c_types").join(name)
@@ -18,9 +18,19 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The argument sizes of one probe's note (`-8@%rax 4@%edx` -> `["-8", "4"]`).
 fn note_sizes(notes: &str, probe: &str) -> Vec<String> {
-    let block = notes.split(&format!("Name: {probe}\n")).nth(1).unwrap_or_else(|| panic!("no note {probe} in\n{notes}"));
-    let line = block.lines().find(|l| l.trim_start().starts_with("Arguments:")).unwrap();
-    line.trim().trim_start_matches("Arguments: ").split(' ').map(|a| a.split('@').next().unwrap().to_string()).collect()
+    let block = notes
+        .split(&format!("Name: {probe}\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no note {probe} in\n{notes}"));
+    let line = block
+        .lines()
+        .find(|l| l.trim_start().starts_with("Arguments:"))
+        .unwrap();
+    line.trim()
+        .trim_start_matches("Arguments: ")
+        .split(' ')
+        .map(|a| a.split('@').next().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -47,7 +57,11 @@ fn typedefs_resolve_and_fire_with_their_sizes() {
 
     let notes = run(Command::new("readelf").args(["-nW"]).arg(&program));
     // TxnId, ParentId (a typedef of TxnId), int64_t, short.
-    assert_eq!(note_sizes(&notes, "start"), ["4", "4", "-8", "-2"], "{notes}");
+    assert_eq!(
+        note_sizes(&notes, "start"),
+        ["4", "4", "-8", "-2"],
+        "{notes}"
+    );
     // bool, unsigned long, an enum typedef, `enum level`.
     assert_eq!(note_sizes(&notes, "flags"), ["1", "8", "4", "4"], "{notes}");
     // A pointer typedef; `Small` mapped by hand to u64.
@@ -87,7 +101,11 @@ fn bad_types_name_the_argument() {
         assert!(text.contains(&expected), "missing\n{expected}\nin\n{text}");
     }
     assert!(!text.contains("probe `ok`"), "{text}");
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "wrote something");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "wrote something"
+    );
 }
 
 #[test]
@@ -104,7 +122,10 @@ fn a_header_clang_rejects_is_an_error() {
         .try_compile()
         .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("broken.h:1:9: error: unknown type name 'unknown_base_t'"), "{text}");
+    assert!(
+        text.contains("broken.h:1:9: error: unknown type name 'unknown_base_t'"),
+        "{text}"
+    );
     assert!(!dir.join("probes.rs").exists());
 }
 
@@ -112,7 +133,9 @@ fn a_header_clang_rejects_is_an_error() {
 /// a build with `cargo:` lines on, as a build script prints them.
 #[test]
 fn child_build_with_cargo_lines() {
-    let Some(dir) = std::env::var_os("C_TYPES_CHILD_OUT") else { return };
+    let Some(dir) = std::env::var_os("C_TYPES_CHILD_OUT") else {
+        return;
+    };
     Build::new()
         .file(fixture("c_types.d"))
         .c_types_header(fixture("types.h"))
@@ -126,11 +149,18 @@ fn child_build_with_cargo_lines() {
 fn rerun_lines_cover_the_header_and_its_includes() {
     let dir = scratch("c-types-rerun");
     let out = run(Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_build_with_cargo_lines", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "child_build_with_cargo_lines",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("C_TYPES_CHILD_OUT", &dir));
     for file in ["c_types.d", "types.h", "level.h"] {
         assert!(
-            out.lines().any(|l| l.starts_with("cargo:rerun-if-changed=") && l.ends_with(&format!("/{file}"))),
+            out.lines()
+                .any(|l| l.starts_with("cargo:rerun-if-changed=")
+                    && l.ends_with(&format!("/{file}"))),
             "no rerun line for {file} in\n{out}"
         );
     }

@@ -9,7 +9,8 @@ use std::process::Command;
 fn c_types_header_without_the_feature_says_which_feature() {
     use std::path::{Path, PathBuf};
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/c_types");
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("probe-build-tests/c-types-no-feature");
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("probe-build-tests/c-types-no-feature");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let err = probe_build::Build::new()
@@ -28,14 +29,30 @@ fn c_types_header_without_the_feature_says_which_feature() {
 #[test]
 fn default_dependency_tree_has_no_bindgen_or_clang() {
     let out = Command::new(env!("CARGO"))
-        .args(["tree", "-p", "probe-build", "-e", "normal", "--offline", "--prefix", "none"])
+        .args([
+            "tree",
+            "-p",
+            "probe-build",
+            "-e",
+            "normal",
+            "--offline",
+            "--prefix",
+            "none",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     let tree = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{tree}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{tree}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(tree.contains("cc v"), "{tree}");
     for heavy in ["bindgen", "clang-sys", "syn", "proc-macro2"] {
-        assert!(!tree.lines().any(|l| l.starts_with(&format!("{heavy} v"))), "{heavy} in\n{tree}");
+        assert!(
+            !tree.lines().any(|l| l.starts_with(&format!("{heavy} v"))),
+            "{heavy} in\n{tree}"
+        );
     }
 }

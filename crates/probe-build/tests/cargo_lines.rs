@@ -6,8 +6,15 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn build_script(name: &str, target: (&str, &str), files: &[(&str, &str)], env: &[(&str, &str)]) -> (Output, PathBuf) {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cargo-lines").join(name);
+fn build_script(
+    name: &str,
+    target: (&str, &str),
+    files: &[(&str, &str)],
+    env: &[(&str, &str)],
+) -> (Output, PathBuf) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("cargo-lines")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     let out_dir = dir.join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
@@ -19,13 +26,27 @@ fn build_script(name: &str, target: (&str, &str), files: &[(&str, &str)], env: &
         }
     }
     // The example sits next to the test binaries' folder.
-    let exe = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("examples/build_script");
+    let exe = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples/build_script");
     let mut cmd = Command::new(&exe);
-    cmd.arg(&out_dir).arg(target.0).arg(target.1).args(&paths).env_remove("PROBE_BUILD_DISABLE");
+    cmd.arg(&out_dir)
+        .arg(target.0)
+        .arg(target.1)
+        .args(&paths)
+        .env_remove("PROBE_BUILD_DISABLE");
     for (k, v) in env {
         cmd.env(k, v);
     }
-    (cmd.output().unwrap_or_else(|e| panic!("{}: {e}", exe.display())), out_dir)
+    (
+        cmd.output()
+            .unwrap_or_else(|e| panic!("{}: {e}", exe.display())),
+        out_dir,
+    )
 }
 
 const PROBES: &str = "#include \"args.h\"\nprovider app {\n  probe start(ARGS);\n};\n";
@@ -33,12 +54,34 @@ const ARGS_H: &str = "#define ARGS const char *who, int n\n";
 
 #[test]
 fn rerun_lines_cover_includes() {
-    let (out, out_dir) = build_script("rerun", ("linux", "x86_64"), &[("probes.d", PROBES), ("args.h", ARGS_H)], &[]);
+    let (out, out_dir) = build_script(
+        "rerun",
+        ("linux", "x86_64"),
+        &[("probes.d", PROBES), ("args.h", ARGS_H)],
+        &[],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("cargo:rerun-if-env-changed=PROBE_BUILD_DISABLE\n"), "{stdout}");
-    assert!(stdout.lines().any(|l| l.starts_with("cargo:rerun-if-changed=") && l.ends_with("probes.d")), "{stdout}");
-    assert!(stdout.lines().any(|l| l.starts_with("cargo:rerun-if-changed=") && l.ends_with("args.h")), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("cargo:rerun-if-env-changed=PROBE_BUILD_DISABLE\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("cargo:rerun-if-changed=") && l.ends_with("probes.d")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("cargo:rerun-if-changed=") && l.ends_with("args.h")),
+        "{stdout}"
+    );
     assert!(!stdout.contains("cargo:warning"), "{stdout}");
     assert!(out_dir.join("probes.rs").exists() && out_dir.join("probes.h").exists());
 }
@@ -46,25 +89,54 @@ fn rerun_lines_cover_includes() {
 #[test]
 fn compiled_out_says_why() {
     let files = [("probes.d", PROBES), ("args.h", ARGS_H)];
-    let (out, out_dir) = build_script("off-env", ("linux", "x86_64"), &files, &[("PROBE_BUILD_DISABLE", "1")]);
+    let (out, out_dir) = build_script(
+        "off-env",
+        ("linux", "x86_64"),
+        &files,
+        &[("PROBE_BUILD_DISABLE", "1")],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("cargo:warning=probes compiled out: switched off by PROBE_BUILD_DISABLE=1\n"), "{stdout}");
+    assert!(
+        stdout
+            .contains("cargo:warning=probes compiled out: switched off by PROBE_BUILD_DISABLE=1\n"),
+        "{stdout}"
+    );
     let header = std::fs::read_to_string(out_dir.join("probes.h")).unwrap();
-    assert!(!header.contains("semaphore"), "the compiled-out C header must not need the semaphores:\n{header}");
+    assert!(
+        !header.contains("semaphore"),
+        "the compiled-out C header must not need the semaphores:\n{header}"
+    );
 
     let (out, _) = build_script("off-target", ("windows", "x86_64"), &files, &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("cargo:warning=probes compiled out: no probe mechanism for target OS `windows`\n"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "cargo:warning=probes compiled out: no probe mechanism for target OS `windows`\n"
+        ),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn bad_input_fails_cleanly() {
-    let (out, out_dir) = build_script("bad", ("linux", "x86_64"), &[("probes.d", "provider app {\n  probe start(int;\n};\n")], &[]);
+    let (out, out_dir) = build_script(
+        "bad",
+        ("linux", "x86_64"),
+        &[("probes.d", "provider app {\n  probe start(int;\n};\n")],
+        &[],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("probes.d:2:") && stderr.contains(": error: "), "{stderr}");
+    assert!(
+        stderr.contains("probes.d:2:") && stderr.contains(": error: "),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 0, "output written on error");
+    assert_eq!(
+        std::fs::read_dir(&out_dir).unwrap().count(),
+        0,
+        "output written on error"
+    );
 }
 
 /// A FreeBSD target: the shim archive linked whole, `-lelf` for FreeBSD's
@@ -72,7 +144,8 @@ fn bad_input_fails_cleanly() {
 /// `dtrace` that fails stops the build script with its message.
 #[test]
 fn freebsd_links_the_shim_and_libelf() {
-    let stand_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/stand-ins/dtrace-illumos");
+    let stand_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scripts/stand-ins/dtrace-illumos");
     let stand_in = stand_in.canonicalize().unwrap().display().to_string();
     let files = [("probes.d", PROBES), ("args.h", ARGS_H)];
     let env = |dtrace: &str| {
@@ -90,10 +163,26 @@ fn freebsd_links_the_shim_and_libelf() {
     let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (out, out_dir) = build_script("freebsd", ("freebsd", "x86_64"), &files, &pairs);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("cargo:rerun-if-env-changed=DTRACE\n"), "{stdout}");
-    assert!(stdout.contains(&format!("cargo:rustc-link-search=native={}\n", out_dir.display())), "{stdout}");
-    assert!(stdout.contains("cargo:rustc-link-lib=static:+whole-archive=probe_build_dtrace_app_0\n"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("cargo:rerun-if-env-changed=DTRACE\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "cargo:rustc-link-search=native={}\n",
+            out_dir.display()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("cargo:rustc-link-lib=static:+whole-archive=probe_build_dtrace_app_0\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("cargo:rustc-link-lib=elf\n"), "{stdout}");
     assert!(!stdout.contains("cargo:warning"), "{stdout}");
     assert!(out_dir.join("libprobe_build_dtrace_app_0.a").exists());
@@ -103,7 +192,10 @@ fn freebsd_links_the_shim_and_libelf() {
     let (out, out_dir) = build_script("freebsd-bad-dtrace", ("freebsd", "x86_64"), &files, &pairs);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("probe-build: error: ") && stderr.contains("\"-G\""), "{stderr}");
+    assert!(
+        stderr.contains("probe-build: error: ") && stderr.contains("\"-G\""),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!out_dir.join("libprobe_build_dtrace_app_0.a").exists());
 }

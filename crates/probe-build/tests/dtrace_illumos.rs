@@ -16,8 +16,8 @@ use std::process::Command;
 
 mod common;
 
-use probe_build::{Backend, Build, DtraceSystem, Error};
 use common::{fixture, run, scratch};
+use probe_build::{Backend, Build, DtraceSystem, Error};
 
 fn build(dir: &Path) -> Result<probe_build::Output, Error> {
     Build::new()
@@ -31,8 +31,11 @@ fn build(dir: &Path) -> Result<probe_build::Output, Error> {
 
 #[test]
 fn illumos_build_runs_dtrace_g_over_the_shim_and_links() {
-    let stand_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/stand-ins/dtrace-illumos");
-    let stand_in = stand_in.canonicalize().expect("scripts/stand-ins/dtrace-illumos");
+    let stand_in =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/stand-ins/dtrace-illumos");
+    let stand_in = stand_in
+        .canonicalize()
+        .expect("scripts/stand-ins/dtrace-illumos");
     let dir = scratch("illumos-shim");
     let log = dir.join("dtrace.log");
     for (name, value) in [
@@ -66,29 +69,59 @@ fn illumos_build_runs_dtrace_g_over_the_shim_and_links() {
 
     // The C header's macros call the shim (no `-G` needed for C objects).
     let header = std::fs::read_to_string(out.c_header.as_ref().unwrap()).unwrap();
-    assert!(header.contains("#define\tKINDS_INTS_ENABLED() \\\n\t__probe_build_enabled_kinds___ints()"), "{header}");
+    assert!(
+        header.contains("#define\tKINDS_INTS_ENABLED() \\\n\t__probe_build_enabled_kinds___ints()"),
+        "{header}"
+    );
 
     // `dtrace -G` ran once, over the shim's object, with the provider file.
     let calls = std::fs::read_to_string(&log).unwrap();
     assert_eq!(calls.lines().count(), 1, "{calls}");
     let dof = dir.join("probe-build-dtrace-0-dof.o");
-    for arg in ["\"-G\"", "\"-64\"", "\"-s\"", "kinds.d\"", "\"-o\"", &format!("{:?}", dof.display().to_string())] {
+    for arg in [
+        "\"-G\"",
+        "\"-64\"",
+        "\"-s\"",
+        "kinds.d\"",
+        "\"-o\"",
+        &format!("{:?}", dof.display().to_string()),
+    ] {
         assert!(calls.contains(arg), "{arg} missing in {calls}");
     }
-    assert!(calls.contains("probe-build-dtrace-0.o\"") || calls.contains(".o\"]"), "{calls}");
+    assert!(
+        calls.contains("probe-build-dtrace-0.o\"") || calls.contains(".o\"]"),
+        "{calls}"
+    );
 
     // The archive: the rewritten shim object and the DOF object.
     let members = run(Command::new("ar").arg("t").arg(&library));
     assert_eq!(members.lines().count(), 2, "{members}");
     assert!(members.contains("probe-build-dtrace-0-dof.o"), "{members}");
-    let disassembly = run(Command::new("objdump").args(["-dr", "--no-show-raw-insn"]).arg(&library));
-    assert!(!disassembly.contains("R_X86_64_PLT32\t__dtrace") && !disassembly.contains("R_X86_64_PC32\t__dtrace"), "{disassembly}");
+    let disassembly = run(Command::new("objdump")
+        .args(["-dr", "--no-show-raw-insn"])
+        .arg(&library));
+    assert!(
+        !disassembly.contains("R_X86_64_PLT32\t__dtrace")
+            && !disassembly.contains("R_X86_64_PC32\t__dtrace"),
+        "{disassembly}"
+    );
     // Each of the 10 probes: a call site become 5 nops, an is-enabled call
     // `xor eax, eax` and 3 nops; no call or jump is left.
     let raw = run(Command::new("objdump").arg("-d").arg(&library));
-    assert_eq!(raw.lines().filter(|l| l.contains(":\t33 c0 ")).count(), 10, "{raw}");
-    assert_eq!(raw.lines().filter(|l| l.contains(":\t90 ")).count(), 80, "{raw}");
-    assert!(!disassembly.contains("call") && !disassembly.contains("jmp"), "{disassembly}");
+    assert_eq!(
+        raw.lines().filter(|l| l.contains(":\t33 c0 ")).count(),
+        10,
+        "{raw}"
+    );
+    assert_eq!(
+        raw.lines().filter(|l| l.contains(":\t90 ")).count(),
+        80,
+        "{raw}"
+    );
+    assert!(
+        !disassembly.contains("call") && !disassembly.contains("jmp"),
+        "{disassembly}"
+    );
     let sections = run(Command::new("readelf").arg("-SW").arg(&library));
     assert!(sections.contains(".SUNW_dof"), "{sections}");
 
@@ -96,11 +129,23 @@ fn illumos_build_runs_dtrace_g_over_the_shim_and_links() {
     let rlib = dir.join("libuses_kinds.rlib");
     let log = run(Command::new("rustc")
         .env("PROBES_MODULE", &out.module)
-        .args(["--edition", "2021", "--crate-type", "rlib", "--crate-name", "uses_kinds", "-O", "-o"])
+        .args([
+            "--edition",
+            "2021",
+            "--crate-type",
+            "rlib",
+            "--crate-name",
+            "uses_kinds",
+            "-O",
+            "-o",
+        ])
         .arg(&rlib)
         .arg("-L")
         .arg(format!("native={}", dir.display()))
-        .args(["-l", "static:+whole-archive=probe_build_dtrace_uses_kinds_0"])
+        .args([
+            "-l",
+            "static:+whole-archive=probe_build_dtrace_uses_kinds_0",
+        ])
         .arg(fixture("uses_kinds.rs")));
     assert!(!log.contains("warning"), "{log}");
     let main = dir.join("main.rs");
@@ -125,7 +170,10 @@ fn illumos_build_runs_dtrace_g_over_the_shim_and_links() {
         .arg(&exe)
         .arg(&main));
     let sections = run(Command::new("readelf").arg("-SW").arg(&exe));
-    assert!(sections.contains(".SUNW_dof"), "the DOF object was not linked: {sections}");
+    assert!(
+        sections.contains(".SUNW_dof"),
+        "the DOF object was not linked: {sections}"
+    );
     let printed = run(&mut Command::new(&exe));
     assert_eq!(printed.trim(), "enabled: false");
 

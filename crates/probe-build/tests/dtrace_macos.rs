@@ -16,8 +16,8 @@ use std::process::Command;
 
 mod common;
 
-use probe_build::{Backend, Build, MacosArch};
 use common::{fixture, run, scratch};
+use probe_build::{Backend, Build, MacosArch};
 
 fn module_for(dir: &Path, arch: &str) -> String {
     let out = Build::new()
@@ -29,7 +29,11 @@ fn module_for(dir: &Path, arch: &str) -> String {
         .cargo_metadata(false)
         .try_compile()
         .unwrap();
-    let expected = if arch == "x86_64" { MacosArch::X86_64 } else { MacosArch::Aarch64 };
+    let expected = if arch == "x86_64" {
+        MacosArch::X86_64
+    } else {
+        MacosArch::Aarch64
+    };
     assert_eq!(out.backend, Backend::Macos(expected));
     std::fs::read_to_string(&out.module).unwrap()
 }
@@ -70,18 +74,26 @@ fn sites_crate(module: &str) -> Sites {
          #[no_mangle] pub extern \"C\" fn main() -> u32 { 0 }\n",
     );
     let (mut probes, mut enabled) = (0, 0);
-    for provider in module.split("\npub mod ").skip(1).filter(|m| !m.starts_with("__probe_support")) {
+    for provider in module
+        .split("\npub mod ")
+        .skip(1)
+        .filter(|m| !m.starts_with("__probe_support"))
+    {
         let name = &provider[..provider.find(' ').unwrap()];
         krate.push_str(&format!("pub mod {name} {{\nuse super::asm;\n"));
         for block in blocks(provider, "    unsafe extern \"C\" {", "\n    }\n") {
             krate.push_str(block);
         }
-        for (i, block) in blocks(provider, "core::arch::asm!(", ");").into_iter().enumerate() {
+        for (i, block) in blocks(provider, "core::arch::asm!(", ");")
+            .into_iter()
+            .enumerate()
+        {
             let mut params = Vec::new();
             let mut body = String::new();
             let is_enabled = block.contains("lateout(");
             for line in block.lines().skip(1).map(str::trim).filter(|l| *l != ");") {
-                if let Some(register) = line.strip_prefix("in(\"").and_then(|r| r.split('"').next()) {
+                if let Some(register) = line.strip_prefix("in(\"").and_then(|r| r.split('"').next())
+                {
                     params.push(format!("v{}: u64", params.len()));
                     body.push_str(&format!("in(\"{register}\") v{},\n", params.len() - 1));
                 } else if line.starts_with("stacked = in(reg)") {
@@ -107,12 +119,17 @@ fn sites_crate(module: &str) -> Sites {
         }
         krate.push_str("}\n");
     }
-    Sites { source: krate, probes, enabled }
+    Sites {
+        source: krate,
+        probes,
+        enabled,
+    }
 }
 
 fn rust_lld() -> PathBuf {
     let sysroot = run(Command::new("rustc").args(["+nightly", "--print", "sysroot"]));
-    let lld = PathBuf::from(sysroot.trim()).join("lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld");
+    let lld =
+        PathBuf::from(sysroot.trim()).join("lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld");
     assert!(lld.is_file(), "no rust-lld at {}", lld.display());
     lld
 }
@@ -126,8 +143,14 @@ fn expected_symbols() -> Vec<String> {
         probe_gen::macos_header::stability_symbol(provider, &file.pragmas).unwrap(),
     ];
     for probe in &provider.probes {
-        names.push(format!("_{}", probe_gen::macos_header::probe_function_name(provider, probe)));
-        names.push(format!("_{}", probe_gen::macos_header::isenabled_function_name(provider, probe)));
+        names.push(format!(
+            "_{}",
+            probe_gen::macos_header::probe_function_name(provider, probe)
+        ));
+        names.push(format!(
+            "_{}",
+            probe_gen::macos_header::isenabled_function_name(provider, probe)
+        ));
     }
     names
 }
@@ -140,14 +163,40 @@ fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
     // fasttrap providers' USDT getarg reads them.
     let twelve = module.split("fn __twelve_fire").nth(1).unwrap();
     let twelve = &twelve[..twelve.find("clobber_abi").unwrap()];
-    let order: Vec<&str> = twelve.lines().map(str::trim).filter(|l| l.contains("[{stacked}") || l.contains("{probe}")).collect();
+    let order: Vec<&str> = twelve
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains("[{stacked}") || l.contains("{probe}"))
+        .collect();
     if rust_arch == "x86_64" {
-        let expected = ["push qword ptr [{stacked} + 40]", "push qword ptr [{stacked} + 32]", "push qword ptr [{stacked} + 24]",
-            "push qword ptr [{stacked} + 16]", "push qword ptr [{stacked} + 8]", "push qword ptr [{stacked} + 0]", "call {probe}"];
-        assert_eq!(order, expected.iter().map(|l| format!("{l:?},")).collect::<Vec<_>>(), "{twelve}");
+        let expected = [
+            "push qword ptr [{stacked} + 40]",
+            "push qword ptr [{stacked} + 32]",
+            "push qword ptr [{stacked} + 24]",
+            "push qword ptr [{stacked} + 16]",
+            "push qword ptr [{stacked} + 8]",
+            "push qword ptr [{stacked} + 0]",
+            "call {probe}",
+        ];
+        assert_eq!(
+            order,
+            expected
+                .iter()
+                .map(|l| format!("{l:?},"))
+                .collect::<Vec<_>>(),
+            "{twelve}"
+        );
     } else {
-        assert!(twelve.contains("\"sub sp, sp, #32\",") && twelve.contains("\"ldr x9, [{stacked}, #0]\",\n") && twelve.contains("\"str x9, [sp, #0]\","), "{twelve}");
-        assert!(twelve.contains("in(\"x7\")") && !twelve.contains("in(\"x8\")"), "{twelve}");
+        assert!(
+            twelve.contains("\"sub sp, sp, #32\",")
+                && twelve.contains("\"ldr x9, [{stacked}, #0]\",\n")
+                && twelve.contains("\"str x9, [sp, #0]\","),
+            "{twelve}"
+        );
+        assert!(
+            twelve.contains("in(\"x7\")") && !twelve.contains("in(\"x8\")"),
+            "{twelve}"
+        );
     }
     let sites = sites_crate(&module);
     // kinds.d has 10 probes; each has one firing site and one is-enabled site.
@@ -156,21 +205,45 @@ fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
     std::fs::write(&source, &sites.source).unwrap();
     let object = dir.join("sites.o");
     let log = run(Command::new("rustc")
-        .args(["+nightly", "--target", triple, "--crate-type", "bin", "--emit", "obj", "-O", "-C", "panic=abort", "-o"])
+        .args([
+            "+nightly",
+            "--target",
+            triple,
+            "--crate-type",
+            "bin",
+            "--emit",
+            "obj",
+            "-O",
+            "-C",
+            "panic=abort",
+            "-o",
+        ])
         .arg(&object)
         .arg(&source));
     assert!(!log.contains("warning"), "{log}");
 
-    let undefined: Vec<String> =
-        run(Command::new("llvm-nm-16").arg("-u").arg(&object)).lines().map(|l| l.trim().to_string()).collect();
+    let undefined: Vec<String> = run(Command::new("llvm-nm-16").arg("-u").arg(&object))
+        .lines()
+        .map(|l| l.trim().to_string())
+        .collect();
     let expected = expected_symbols();
     for name in &expected {
-        assert!(undefined.contains(name), "{triple}: the object does not refer to {name}: {undefined:?}");
+        assert!(
+            undefined.contains(name),
+            "{triple}: the object does not refer to {name}: {undefined:?}"
+        );
     }
-    assert_eq!(undefined.len(), expected.len(), "{triple}: unexpected references: {undefined:?}");
+    assert_eq!(
+        undefined.len(),
+        expected.len(),
+        "{triple}: unexpected references: {undefined:?}"
+    );
 
     let relocations = run(Command::new("llvm-objdump-16").arg("-r").arg(&object));
-    let calls = relocations.lines().filter(|l| l.contains("___dtrace_probe$") || l.contains("___dtrace_isenabled$")).count();
+    let calls = relocations
+        .lines()
+        .filter(|l| l.contains("___dtrace_probe$") || l.contains("___dtrace_isenabled$"))
+        .count();
     assert_eq!(calls, 20, "{relocations}");
 
     // C code of the same build fires probes through the C header
@@ -191,7 +264,11 @@ fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
     )
     .unwrap();
     let c_object = dir.join("c_side.o");
-    let clang_target = if mach_arch == "x86_64" { "x86_64-apple-macos11" } else { "arm64-apple-macos11" };
+    let clang_target = if mach_arch == "x86_64" {
+        "x86_64-apple-macos11"
+    } else {
+        "arm64-apple-macos11"
+    };
     run(Command::new("clang-16")
         .args(["-target", clang_target, "-nostdlibinc", "-isystem"])
         .arg(&stub)
@@ -200,13 +277,28 @@ fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
         .arg(dir.join("c_side.c")));
     let c_undefined = run(Command::new("llvm-nm-16").arg("-u").arg(&c_object));
     for line in c_undefined.lines().map(str::trim) {
-        assert!(expected.iter().any(|e| e == line), "{triple}: C refers to {line}, which Rust does not name");
+        assert!(
+            expected.iter().any(|e| e == line),
+            "{triple}: C refers to {line}, which Rust does not name"
+        );
     }
     assert_eq!(c_undefined.lines().count(), 6, "{c_undefined}");
 
     let exe = dir.join("sites");
     run(Command::new(rust_lld())
-        .args(["-flavor", "darwin", "-arch", mach_arch, "-platform_version", "macos", "11.0", "11.0", "-e", "_main", "-o"])
+        .args([
+            "-flavor",
+            "darwin",
+            "-arch",
+            mach_arch,
+            "-platform_version",
+            "macos",
+            "11.0",
+            "11.0",
+            "-e",
+            "_main",
+            "-o",
+        ])
         .arg(&exe)
         .arg(&object)
         .arg(&c_object));
@@ -217,7 +309,11 @@ fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
         _ => (count("d503201f"), count("d2800000"), count("\tbl\t")),
     };
     // 10 + 10 Rust sites, and the C side's 3 probe sites and 1 is-enabled site.
-    assert_eq!((probes, enabled, left), (13, 11, 0), "{triple}: rewritten probes, is-enabled, calls left\n{disassembly}");
+    assert_eq!(
+        (probes, enabled, left),
+        (13, 11, 0),
+        "{triple}: rewritten probes, is-enabled, calls left\n{disassembly}"
+    );
 }
 
 #[test]
@@ -240,7 +336,15 @@ fn whole_module_type_checks() {
         assert!(module.contains("clobber_abi(\"C\")"));
         let log = run(Command::new("rustc")
             .env("PROBES_MODULE", dir.join("probes.rs"))
-            .args(["--edition", edition, "--crate-type", "lib", "--emit", "metadata", "-o"])
+            .args([
+                "--edition",
+                edition,
+                "--crate-type",
+                "lib",
+                "--emit",
+                "metadata",
+                "-o",
+            ])
             .arg(dir.join("uses_kinds.rmeta"))
             .arg(fixture("uses_kinds.rs")));
         assert!(!log.contains("warning"), "{log}");

@@ -9,15 +9,21 @@ use std::process::Command;
 
 mod common;
 
-use probe_build::{Backend, Build, SdtArch};
 use common::{fixture, run, scratch};
+use probe_build::{Backend, Build, SdtArch};
 
 /// Generates kinds.d for a target and compiles uses_kinds.rs against it.
 fn compile_kinds(name: &str, os: &str, arch: &str, edition: &str) -> (PathBuf, String) {
     compile_kinds_at(name, os, arch, edition, "3")
 }
 
-fn compile_kinds_at(name: &str, os: &str, arch: &str, edition: &str, opt_level: &str) -> (PathBuf, String) {
+fn compile_kinds_at(
+    name: &str,
+    os: &str,
+    arch: &str,
+    edition: &str,
+    opt_level: &str,
+) -> (PathBuf, String) {
     let dir = scratch(name);
     let output = Build::new()
         .file(fixture("kinds.d"))
@@ -30,7 +36,15 @@ fn compile_kinds_at(name: &str, os: &str, arch: &str, edition: &str, opt_level: 
     let object = dir.join("uses_kinds.o");
     let log = run(Command::new("rustc")
         .env("PROBES_MODULE", &output.module)
-        .args(["--edition", edition, "--crate-type", "lib", "--emit", "obj", "-C"])
+        .args([
+            "--edition",
+            edition,
+            "--crate-type",
+            "lib",
+            "--emit",
+            "obj",
+            "-C",
+        ])
         .arg(format!("opt-level={opt_level}"))
         .arg("-o")
         .arg(&object)
@@ -54,11 +68,35 @@ fn sdt_x86_64_edition_2021() {
         assert!(notes.contains(args), "{args} missing in\n{notes}");
     }
     // Sizes and signedness follow the C types.
-    let ints = notes.split("Name: ints").nth(1).unwrap().lines().nth(2).unwrap().to_string();
-    let sizes: Vec<&str> = ints.trim().trim_start_matches("Arguments: ").split(' ').map(|a| a.split('@').next().unwrap()).collect();
+    let ints = notes
+        .split("Name: ints")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let sizes: Vec<&str> = ints
+        .trim()
+        .trim_start_matches("Arguments: ")
+        .split(' ')
+        .map(|a| a.split('@').next().unwrap())
+        .collect();
     assert_eq!(sizes, ["-1", "-1", "1", "-2", "2", "-4"], "{ints}");
-    let others = notes.split("Name: others").nth(1).unwrap().lines().nth(2).unwrap().to_string();
-    let sizes: Vec<&str> = others.trim().trim_start_matches("Arguments: ").split(' ').map(|a| a.split('@').next().unwrap()).collect();
+    let others = notes
+        .split("Name: others")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let sizes: Vec<&str> = others
+        .trim()
+        .trim_start_matches("Arguments: ")
+        .split(' ')
+        .map(|a| a.split('@').next().unwrap())
+        .collect();
     assert_eq!(sizes, ["-4", "4", "-8", "1", "4", "8"], "{others}");
     let sections = run(Command::new("readelf").args(["-SW"]).arg(&object));
     assert!(sections.contains(".stapsdt.base"), "{sections}");
@@ -77,7 +115,8 @@ fn sdt_x86_64_edition_2024_unoptimized() {
 #[test]
 fn compiled_out_edition_2021_and_2024() {
     for edition in ["2021", "2024"] {
-        let (object, module) = compile_kinds(&format!("off-{edition}"), "windows", "x86_64", edition);
+        let (object, module) =
+            compile_kinds(&format!("off-{edition}"), "windows", "x86_64", edition);
         assert!(!module.contains("asm!"), "compiled-out module has asm");
         let notes = run(Command::new("readelf").args(["-SW"]).arg(&object));
         assert!(!notes.contains("stapsdt"), "{notes}");
@@ -97,12 +136,19 @@ fn switched_off_by_the_builder() {
         .try_compile()
         .unwrap();
     assert_eq!(out.backend, Backend::Disabled);
-    assert!(out.disabled_reason.unwrap().contains("Build::enabled(false)"));
+    assert!(out
+        .disabled_reason
+        .unwrap()
+        .contains("Build::enabled(false)"));
 }
 
 #[test]
 fn unsupported_targets_say_why() {
-    for (os, arch, why) in [("linux", "mips64", "mips64"), ("windows", "x86_64", "windows"), ("ios", "aarch64", "ios")] {
+    for (os, arch, why) in [
+        ("linux", "mips64", "mips64"),
+        ("windows", "x86_64", "windows"),
+        ("ios", "aarch64", "ios"),
+    ] {
         let dir = scratch(&format!("unsupported-{os}-{arch}"));
         let out = Build::new()
             .file(fixture("kinds.d"))
@@ -113,7 +159,11 @@ fn unsupported_targets_say_why() {
             .try_compile()
             .unwrap();
         assert_eq!(out.backend, Backend::Disabled);
-        assert!(out.disabled_reason.as_deref().unwrap().contains(why), "{:?}", out.disabled_reason);
+        assert!(
+            out.disabled_reason.as_deref().unwrap().contains(why),
+            "{:?}",
+            out.disabled_reason
+        );
     }
 }
 
@@ -169,14 +219,26 @@ fn aarch64_asm_assembles_into_notes() {
     let source = dir.join("sites.s");
     std::fs::write(&source, asm).unwrap();
     let object = dir.join("sites.o");
-    run(Command::new("aarch64-linux-gnu-as").arg("-o").arg(&object).arg(&source));
+    run(Command::new("aarch64-linux-gnu-as")
+        .arg("-o")
+        .arg(&object)
+        .arg(&source));
     let notes = run(Command::new("readelf").args(["-nW"]).arg(&object));
     assert_eq!(notes.matches("NT_STAPSDT").count(), 10, "{notes}");
-    assert!(notes.contains("Arguments: 1@x0 -1@x1 1@x2 -2@x3 2@x4 -4@x5"), "plain char is unsigned on aarch64:\n{notes}");
-    assert!(notes.contains("Arguments: -4@x0 4@x1 -8@x2 1@x3 4@x4 8@x5"), "{notes}");
+    assert!(
+        notes.contains("Arguments: 1@x0 -1@x1 1@x2 -2@x3 2@x4 -4@x5"),
+        "plain char is unsigned on aarch64:\n{notes}"
+    );
+    assert!(
+        notes.contains("Arguments: -4@x0 4@x1 -8@x2 1@x3 4@x4 8@x5"),
+        "{notes}"
+    );
     assert!(notes.contains("Arguments: 8@x0 8@x1 8@x2"), "{notes}");
     let sections = run(Command::new("readelf").args(["-SW"]).arg(&object));
-    assert!(sections.contains(".probes") && sections.contains("65536"), "{sections}");
+    assert!(
+        sections.contains(".probes") && sections.contains("65536"),
+        "{sections}"
+    );
 }
 
 /// Stable Rust here has no aarch64 standard library, but nightly rustc can
@@ -227,7 +289,13 @@ fn sites_by_rustc(dir: &Path, arch: &str, triple: &str) -> PathBuf {
                     .split(' ')
                     .find(|a| a.contains(&format!("{{a{n}:")) || a.contains(&format!("{{a{n}}}")))
                     .unwrap();
-                let size: i32 = spec.trim_start_matches("\\\"").split('@').next().unwrap().parse().unwrap();
+                let size: i32 = spec
+                    .trim_start_matches("\\\"")
+                    .split('@')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 let ty = format!("{}{}", if size < 0 { 'i' } else { 'u' }, size.abs() * 8);
                 params.push(format!("v{n}: {ty}"));
                 body.push_str(&format!("a{n} = in(reg) v{n},\n"));
@@ -273,7 +341,10 @@ fn aarch64_sites_compiled_by_rustc_read_by_gdb_under_qemu() {
     let notes = run(Command::new("readelf").args(["-nW"]).arg(&sites));
     assert_eq!(notes.matches("NT_STAPSDT").count(), 10, "{notes}");
     let sections = run(Command::new("readelf").args(["-SW"]).arg(&sites));
-    assert!(sections.contains(".probes") && sections.contains("65536"), "{sections}");
+    assert!(
+        sections.contains(".probes") && sections.contains("65536"),
+        "{sections}"
+    );
     // site_0 is `ints(char, signed char, unsigned char, short, unsigned
     // short, int)`; the C calling convention leaves the upper bits of
     // narrow arguments unspecified, so junk there is fair.
@@ -287,7 +358,10 @@ fn aarch64_sites_compiled_by_rustc_read_by_gdb_under_qemu() {
          bl site_0\n\
          mov x8, #93\nmov x0, #0\nsvc #0\n.ltorg\n";
     std::fs::write(dir.join("start.s"), start).unwrap();
-    run(Command::new("aarch64-linux-gnu-as").arg("-o").arg(dir.join("start.o")).arg(dir.join("start.s")));
+    run(Command::new("aarch64-linux-gnu-as")
+        .arg("-o")
+        .arg(dir.join("start.o"))
+        .arg(dir.join("start.s")));
     run(Command::new("aarch64-linux-gnu-ld")
         .args(["-static", "-o"])
         .arg(dir.join("prog"))
@@ -295,14 +369,26 @@ fn aarch64_sites_compiled_by_rustc_read_by_gdb_under_qemu() {
         .arg(&sites));
     let text = gdb_under_qemu("aarch64", &dir.join("prog"));
     let args: Vec<&str> = text.lines().filter(|l| l.starts_with("arg")).collect();
-    assert_eq!(args, ["arg0=1", "arg1=-1", "arg2=254", "arg3=-32767", "arg4=65535", "arg5=-2"], "{text}\n{notes}");
+    assert_eq!(
+        args,
+        [
+            "arg0=1",
+            "arg1=-1",
+            "arg2=254",
+            "arg3=-32767",
+            "arg4=65535",
+            "arg5=-2"
+        ],
+        "{text}\n{notes}"
+    );
 }
 
 /// Runs `program` under `qemu-ARCH -g` and `gdb-multiarch`, stopping at
 /// `kinds:ints` and printing its six arguments as `argN=VALUE` lines.
 fn gdb_under_qemu(qemu_arch: &str, program: &Path) -> String {
     static PORT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let port = 20000 + std::process::id() % 20000 + PORT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let port =
+        20000 + std::process::id() % 20000 + PORT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let mut qemu = Command::new(format!("qemu-{qemu_arch}"))
         .args(["-g", &port.to_string()])
         .arg(program)
@@ -320,8 +406,11 @@ fn gdb_under_qemu(qemu_arch: &str, program: &Path) -> String {
         gdb.args(["-ex", &format!("printf \"arg{n}=%d\\n\", $_probe_arg{n}")]);
     }
     gdb.args(["-ex", "continue"]);
-    let out = gdb.output().expect("cannot run gdb-multiarch (run scripts/install-deps)");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let out = gdb
+        .output()
+        .expect("cannot run gdb-multiarch (run scripts/install-deps)");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     if qemu.try_wait().unwrap().is_none() {
         std::thread::sleep(std::time::Duration::from_millis(500));
         if qemu.try_wait().unwrap().is_none() {
@@ -336,14 +425,30 @@ fn gdb_under_qemu(qemu_arch: &str, program: &Path) -> String {
 /// compiled by nightly rustc, called from C (cross gcc, static), the notes
 /// checked with readelf, and the arguments read by gdb-multiarch under qemu
 /// where gdb 13 can decode the architecture's operands (not riscv64).
-fn check_arch(arch: &str, triple: &str, gcc: &str, qemu_arch: &str, expected_ints: &str, page: &str, gdb_decodes: bool) {
+fn check_arch(
+    arch: &str,
+    triple: &str,
+    gcc: &str,
+    qemu_arch: &str,
+    expected_ints: &str,
+    page: &str,
+    gdb_decodes: bool,
+) {
     let dir = scratch(&format!("{arch}-rustc"));
     let sites = sites_by_rustc(&dir, arch, triple);
     let notes = run(Command::new("readelf").args(["-nW"]).arg(&sites));
     assert_eq!(notes.matches("NT_STAPSDT").count(), 10, "{notes}");
-    assert!(notes.contains(&format!("Arguments: {expected_ints}")), "{notes}");
+    assert!(
+        notes.contains(&format!("Arguments: {expected_ints}")),
+        "{notes}"
+    );
     let sections = run(Command::new("readelf").args(["-SW"]).arg(&sites));
-    assert!(sections.lines().any(|l| l.contains(".probes") && l.trim_end().ends_with(page)), "{sections}");
+    assert!(
+        sections
+            .lines()
+            .any(|l| l.contains(".probes") && l.trim_end().ends_with(page)),
+        "{sections}"
+    );
     let driver = dir.join("driver.c");
     std::fs::write(
         &driver,
@@ -352,11 +457,26 @@ fn check_arch(arch: &str, triple: &str, gcc: &str, qemu_arch: &str, expected_int
     )
     .unwrap();
     let program = dir.join("prog");
-    run(Command::new(gcc).args(["-O2", "-static", "-o"]).arg(&program).arg(&driver).arg(&sites));
+    run(Command::new(gcc)
+        .args(["-O2", "-static", "-o"])
+        .arg(&program)
+        .arg(&driver)
+        .arg(&sites));
     if gdb_decodes {
         let text = gdb_under_qemu(qemu_arch, &program);
         let args: Vec<&str> = text.lines().filter(|l| l.starts_with("arg")).collect();
-        assert_eq!(args, ["arg0=1", "arg1=-1", "arg2=254", "arg3=-32767", "arg4=65535", "arg5=-2"], "{text}\n{notes}");
+        assert_eq!(
+            args,
+            [
+                "arg0=1",
+                "arg1=-1",
+                "arg2=254",
+                "arg3=-32767",
+                "arg4=65535",
+                "arg5=-2"
+            ],
+            "{text}\n{notes}"
+        );
     } else {
         run(Command::new(format!("qemu-{qemu_arch}")).arg(&program));
     }
@@ -413,8 +533,15 @@ fn unknown_type_is_an_error_with_a_position() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("kinds.d:9:"), "{err}");
-    assert!(err.contains("error: probe `typedef__arg`: no Rust type for the C type `my_id_t`"), "{err}");
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "output written on error");
+    assert!(
+        err.contains("error: probe `typedef__arg`: no Rust type for the C type `my_id_t`"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "output written on error"
+    );
 }
 
 #[test]
@@ -429,7 +556,10 @@ fn bad_rust_type_is_an_error() {
         .try_compile()
         .unwrap_err()
         .to_string();
-    assert!(err.contains("kinds.d:9:") && err.contains("`String`"), "{err}");
+    assert!(
+        err.contains("kinds.d:9:") && err.contains("`String`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -445,7 +575,10 @@ fn colliding_rust_names_are_an_error() {
         .try_compile()
         .unwrap_err()
         .to_string();
-    assert!(err.contains("collide.d:3:") && err.contains("both need the Rust name `a_b`"), "{err}");
+    assert!(
+        err.contains("collide.d:3:") && err.contains("both need the Rust name `a_b`"),
+        "{err}"
+    );
     assert!(!dir.join("probes.rs").exists());
 }
 
@@ -454,11 +587,26 @@ fn syntax_errors_and_missing_files() {
     let dir = scratch("syntax");
     let file = dir.join("bad.d");
     std::fs::write(&file, "provider p {\n  probe x(int;\n};\n").unwrap();
-    let err = Build::new().file(&file).target("linux", "x86_64").out_dir(&dir).cargo_metadata(false).try_compile().unwrap_err();
+    let err = Build::new()
+        .file(&file)
+        .target("linux", "x86_64")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap_err();
     assert!(err.to_string().contains("bad.d:2:"), "{err}");
-    let err = Build::new().file(dir.join("missing.d")).out_dir(&dir).cargo_metadata(false).try_compile().unwrap_err();
+    let err = Build::new()
+        .file(dir.join("missing.d"))
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap_err();
     assert!(err.to_string().contains("missing.d"), "{err}");
-    let err = Build::new().out_dir(&dir).cargo_metadata(false).try_compile().unwrap_err();
+    let err = Build::new()
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap_err();
     assert!(err.to_string().contains("no provider file"), "{err}");
     assert!(!dir.join("probes.rs").exists());
 }
@@ -466,9 +614,17 @@ fn syntax_errors_and_missing_files() {
 #[test]
 fn includes_are_inputs() {
     let dir = scratch("includes");
-    std::fs::write(dir.join("types.h"), "#define NAME_ARGS const char *name, int len\n").unwrap();
+    std::fs::write(
+        dir.join("types.h"),
+        "#define NAME_ARGS const char *name, int len\n",
+    )
+    .unwrap();
     let file = dir.join("inc.d");
-    std::fs::write(&file, "#include \"types.h\"\nprovider inc {\n  probe hello(NAME_ARGS);\n};\n").unwrap();
+    std::fs::write(
+        &file,
+        "#include \"types.h\"\nprovider inc {\n  probe hello(NAME_ARGS);\n};\n",
+    )
+    .unwrap();
     // `#include` alone turns the preprocessor on; `include_dir` is only
     // needed for other folders.
     let out = Build::new()
@@ -478,9 +634,18 @@ fn includes_are_inputs() {
         .cargo_metadata(false)
         .try_compile()
         .unwrap();
-    assert!(out.inputs.iter().any(|p| p.ends_with("types.h")), "{:?}", out.inputs);
+    assert!(
+        out.inputs.iter().any(|p| p.ends_with("types.h")),
+        "{:?}",
+        out.inputs
+    );
     let module = std::fs::read_to_string(out.module).unwrap();
-    assert!(module.contains("pub fn hello<A0: super::__probe_support::ProbeStr>(name: A0, len: core::ffi::c_int)"), "{module}");
+    assert!(
+        module.contains(
+            "pub fn hello<A0: super::__probe_support::ProbeStr>(name: A0, len: core::ffi::c_int)"
+        ),
+        "{module}"
+    );
 }
 
 #[test]
@@ -499,7 +664,16 @@ fn c_header_is_written_next_to_the_module() {
     assert!(header.contains("KINDS_INTS"), "{header}");
     // The Rust module defines the semaphores the header only declares.
     let module = std::fs::read_to_string(out.module).unwrap();
-    assert!(module.contains("\".globl kinds_ints_semaphore\""), "{module}");
-    assert!(module.contains("\".set kinds_ints_semaphore, {semaphore}\""), "{module}");
-    assert!(header.contains("extern unsigned short kinds_ints_semaphore"), "{header}");
+    assert!(
+        module.contains("\".globl kinds_ints_semaphore\""),
+        "{module}"
+    );
+    assert!(
+        module.contains("\".set kinds_ints_semaphore, {semaphore}\""),
+        "{module}"
+    );
+    assert!(
+        header.contains("extern unsigned short kinds_ints_semaphore"),
+        "{header}"
+    );
 }

@@ -38,7 +38,10 @@ pub const DEFAULT_MAX_ARGS: usize = 6;
 
 impl BpftraceOptions {
     pub fn new(binary: impl Into<String>) -> Self {
-        BpftraceOptions { binary: binary.into(), max_args: DEFAULT_MAX_ARGS }
+        BpftraceOptions {
+            binary: binary.into(),
+            max_args: DEFAULT_MAX_ARGS,
+        }
     }
 
     /// Reads up to `max_args` arguments per probe (12 with bpftrace 0.24+).
@@ -75,7 +78,11 @@ pub fn generate(file: &ProviderFile, options: &BpftraceOptions) -> String {
                 let _ = write!(format, " {name}={conversion}");
                 let _ = write!(values, ", {value}");
             }
-            let _ = write!(out, "\nusdt:{}:{}:{}\n{{\n", options.binary, provider.name, probe.name);
+            let _ = write!(
+                out,
+                "\nusdt:{}:{}:{}\n{{\n",
+                options.binary, provider.name, probe.name
+            );
             if !skipped.is_empty() {
                 let _ = writeln!(
                     out,
@@ -113,9 +120,17 @@ mod tests {
     use std::sync::Arc;
 
     fn arg(class: TypeClass, name: Option<&str>) -> Argument {
-        let span = Span { file: Arc::from(Path::new("t.d")), line: 1, column: 1 };
+        let span = Span {
+            file: Arc::from(Path::new("t.d")),
+            line: 1,
+            column: 1,
+        };
         Argument {
-            ty: CType { written: String::new(), normalized: String::new(), class },
+            ty: CType {
+                written: String::new(),
+                normalized: String::new(),
+                class,
+            },
             name: name.map(String::from),
             span,
         }
@@ -123,17 +138,30 @@ mod tests {
 
     #[test]
     fn block_prints_every_argument_by_name() {
-        let span = Span { file: Arc::from(Path::new("t.d")), line: 1, column: 1 };
+        let span = Span {
+            file: Arc::from(Path::new("t.d")),
+            line: 1,
+            column: 1,
+        };
         let args = vec![
             arg(TypeClass::String, Some("who")),
             arg(TypeClass::Integer(IntType::Int), None),
             arg(TypeClass::Integer(IntType::U64), Some("n")),
             arg(TypeClass::Pointer, Some("p")),
         ];
-        let probe = Probe { name: "greet".into(), span: span.clone(), args, translated_args: None };
+        let probe = Probe {
+            name: "greet".into(),
+            span: span.clone(),
+            args,
+            translated_args: None,
+        };
         let file = ProviderFile {
             path: "t.d".into(),
-            providers: vec![Provider { name: "hello".into(), span, probes: vec![probe] }],
+            providers: vec![Provider {
+                name: "hello".into(),
+                span,
+                probes: vec![probe],
+            }],
             pragmas: vec![],
             warnings: vec![],
         };
@@ -145,20 +173,44 @@ mod tests {
 
     #[test]
     fn arguments_past_the_limit_are_named_in_a_comment() {
-        let span = Span { file: Arc::from(Path::new("t.d")), line: 1, column: 1 };
-        let args = (0..8).map(|_| arg(TypeClass::Integer(IntType::Int), None)).collect();
-        let probe = Probe { name: "wide".into(), span: span.clone(), args, translated_args: None };
+        let span = Span {
+            file: Arc::from(Path::new("t.d")),
+            line: 1,
+            column: 1,
+        };
+        let args = (0..8)
+            .map(|_| arg(TypeClass::Integer(IntType::Int), None))
+            .collect();
+        let probe = Probe {
+            name: "wide".into(),
+            span: span.clone(),
+            args,
+            translated_args: None,
+        };
         let file = ProviderFile {
             path: "t.d".into(),
-            providers: vec![Provider { name: "p".into(), span, probes: vec![probe] }],
+            providers: vec![Provider {
+                name: "p".into(),
+                span,
+                probes: vec![probe],
+            }],
             pragmas: vec![],
             warnings: vec![],
         };
         let text = generate(&file, &BpftraceOptions::new("/bin/p"));
-        assert!(text.contains("  // Not read (more than 6 arguments): arg7, arg8.\n"), "{text}");
-        assert!(text.contains("arg6=%lld\\n\", arg0, arg1, arg2, arg3, arg4, arg5);"), "{text}");
+        assert!(
+            text.contains("  // Not read (more than 6 arguments): arg7, arg8.\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("arg6=%lld\\n\", arg0, arg1, arg2, arg3, arg4, arg5);"),
+            "{text}"
+        );
         let all = generate(&file, &BpftraceOptions::new("/bin/p").max_args(12));
-        assert!(all.contains("arg8=%lld\\n\", arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7);"), "{all}");
+        assert!(
+            all.contains("arg8=%lld\\n\", arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7);"),
+            "{all}"
+        );
         assert!(!all.contains("Not read"), "{all}");
     }
 }

@@ -31,7 +31,11 @@ pub fn shim_probe_name(provider: &Provider, probe: &Probe) -> String {
 
 /// The shim function that tests `probe`: `__probe_build_enabled_PROV___NAME`.
 pub fn shim_isenabled_name(provider: &Provider, probe: &Probe) -> String {
-    isenabled_function_name(provider, probe).replacen("__dtraceenabled_", "__probe_build_enabled_", 1)
+    isenabled_function_name(provider, probe).replacen(
+        "__dtraceenabled_",
+        "__probe_build_enabled_",
+        1,
+    )
 }
 
 /// The C source of the shim for every provider of `file`.
@@ -58,10 +62,20 @@ pub fn generate(file: &ProviderFile) -> String {
             let params = if n == 0 {
                 "void".to_string()
             } else {
-                (0..n).map(|i| format!("uintptr_t a{i}")).collect::<Vec<_>>().join(", ")
+                (0..n)
+                    .map(|i| format!("uintptr_t a{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
-            let types = if n == 0 { "void".to_string() } else { vec!["uintptr_t"; n].join(", ") };
-            let names = (0..n).map(|i| format!("a{i}")).collect::<Vec<_>>().join(", ");
+            let types = if n == 0 {
+                "void".to_string()
+            } else {
+                vec!["uintptr_t"; n].join(", ")
+            };
+            let names = (0..n)
+                .map(|i| format!("a{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let site = probe_function_name(provider, probe);
             let enabled = isenabled_function_name(provider, probe);
             let _ = writeln!(
@@ -109,15 +123,14 @@ pub fn generate_header(file: &ProviderFile, output_name: &str) -> String {
     for provider in &file.providers {
         for probe in &provider.probes {
             let n = probe.args.len();
-            let types = if n == 0 { "void".to_string() } else { vec!["uintptr_t"; n].join(", ") };
+            let types = if n == 0 {
+                "void".to_string()
+            } else {
+                vec!["uintptr_t"; n].join(", ")
+            };
             let macro_name = probe_macro(provider, probe);
-            let values = probe
-                .args
-                .iter()
-                .enumerate()
-                .map(|(i, a)| match a.ty.class {
-                    _ => format!("(uintptr_t)(arg{i})"),
-                })
+            let values = (0..probe.args.len())
+                .map(|i| format!("(uintptr_t)(arg{i})"))
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = writeln!(
@@ -134,6 +147,9 @@ pub fn generate_header(file: &ProviderFile, output_name: &str) -> String {
             );
         }
     }
-    let _ = writeln!(out, "#ifdef\t__cplusplus\n}}\n#endif\n\n#endif\t/* {guard} */");
+    let _ = writeln!(
+        out,
+        "#ifdef\t__cplusplus\n}}\n#endif\n\n#endif\t/* {guard} */"
+    );
     out
 }

@@ -17,7 +17,9 @@
 
 use std::fmt::Write as _;
 
-use probe_provider::{Diagnostic, IntType, Probe, Provider, ProviderFile, Severity, Span, TypeClass};
+use probe_provider::{
+    Diagnostic, IntType, Probe, Provider, ProviderFile, Severity, Span, TypeClass,
+};
 
 /// How the generated module fires probes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +131,11 @@ pub struct RustModuleOptions {
 
 impl RustModuleOptions {
     pub fn new(backend: Backend) -> RustModuleOptions {
-        RustModuleOptions { backend, str_buffer_len: 256, type_map: Vec::new() }
+        RustModuleOptions {
+            backend,
+            str_buffer_len: 256,
+            type_map: Vec::new(),
+        }
     }
 }
 
@@ -138,14 +144,20 @@ impl RustModuleOptions {
 enum ArgKind {
     /// A primitive integer: the Rust type as written in the signature, and
     /// its size and signedness for the note.
-    Int { rust: String, size: u8, signed: bool },
+    Int {
+        rust: String,
+        size: u8,
+        signed: bool,
+    },
     Bool,
     /// `char *` / `string`: generic over the support module's `ProbeStr`.
     Str,
     /// Any other pointer: generic over the support module's `ProbePtr`.
     Ptr,
     /// `float` / `double`: passed to tracers as their bit pattern.
-    Float { size: u8 },
+    Float {
+        size: u8,
+    },
 }
 
 impl ArgKind {
@@ -172,7 +184,10 @@ struct Arg {
 /// Fails with diagnostics (pointing into the provider file) when a probe
 /// argument has a type that cannot be passed from Rust, or when two probes
 /// map to the same Rust name.
-pub fn generate(file: &ProviderFile, options: &RustModuleOptions) -> Result<String, Vec<Diagnostic>> {
+pub fn generate(
+    file: &ProviderFile,
+    options: &RustModuleOptions,
+) -> Result<String, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let mut out = String::new();
     let _ = writeln!(
@@ -206,17 +221,19 @@ pub fn generate(file: &ProviderFile, options: &RustModuleOptions) -> Result<Stri
         // macOS sites refer to the provider's stability symbol, which the
         // `#pragma D attributes` lines give.
         let stability = match options.backend {
-            Backend::Macos(_) => match crate::macos_header::stability_symbol(provider, &file.pragmas) {
-                Ok(s) => Some(s),
-                Err(probe_provider::Error::Syntax(mut d)) => {
-                    diagnostics.append(&mut d);
-                    continue;
+            Backend::Macos(_) => {
+                match crate::macos_header::stability_symbol(provider, &file.pragmas) {
+                    Ok(s) => Some(s),
+                    Err(probe_provider::Error::Syntax(mut d)) => {
+                        diagnostics.append(&mut d);
+                        continue;
+                    }
+                    Err(e) => {
+                        diagnostics.push(error(&provider.span, e.to_string()));
+                        continue;
+                    }
                 }
-                Err(e) => {
-                    diagnostics.push(error(&provider.span, e.to_string()));
-                    continue;
-                }
-            },
+            }
             _ => None,
         };
         match provider_module(provider, &module, stability.as_deref(), options) {
@@ -232,7 +249,12 @@ pub fn generate(file: &ProviderFile, options: &RustModuleOptions) -> Result<Stri
 }
 
 fn error(span: &Span, message: String) -> Diagnostic {
-    Diagnostic { severity: Severity::Error, span: span.clone(), message, source_line: None }
+    Diagnostic {
+        severity: Severity::Error,
+        span: span.clone(),
+        message,
+        source_line: None,
+    }
 }
 
 const SUPPORT: &str = "__probe_support";
@@ -350,12 +372,12 @@ pub fn rust_ident(name: &str) -> String {
     }
     match s.as_str() {
         "self" | "Self" | "super" | "crate" | "_" => format!("{s}_"),
-        "as" | "break" | "const" | "continue" | "else" | "enum" | "extern" | "false" | "fn" | "for"
-        | "if" | "impl" | "in" | "let" | "loop" | "match" | "mod" | "move" | "mut" | "pub" | "ref"
-        | "return" | "static" | "struct" | "trait" | "true" | "type" | "unsafe" | "use" | "where"
-        | "while" | "async" | "await" | "dyn" | "abstract" | "become" | "box" | "do" | "final"
-        | "macro" | "override" | "priv" | "typeof" | "unsized" | "virtual" | "yield" | "try"
-        | "gen" => format!("r#{s}"),
+        "as" | "break" | "const" | "continue" | "else" | "enum" | "extern" | "false" | "fn"
+        | "for" | "if" | "impl" | "in" | "let" | "loop" | "match" | "mod" | "move" | "mut"
+        | "pub" | "ref" | "return" | "static" | "struct" | "trait" | "true" | "type" | "unsafe"
+        | "use" | "where" | "while" | "async" | "await" | "dyn" | "abstract" | "become" | "box"
+        | "do" | "final" | "macro" | "override" | "priv" | "typeof" | "unsized" | "virtual"
+        | "yield" | "try" | "gen" => format!("r#{s}"),
         _ => s,
     }
 }
@@ -412,10 +434,18 @@ fn mapped_kind(rust: &str, pointer_width: u8) -> Option<ArgKind> {
     if !matches!(bits, 8 | 16 | 32 | 64) || bits > pointer_width as u32 * 8 {
         return None;
     }
-    Some(ArgKind::Int { rust: rust.to_string(), size: (bits / 8) as u8, signed })
+    Some(ArgKind::Int {
+        rust: rust.to_string(),
+        size: (bits / 8) as u8,
+        signed,
+    })
 }
 
-fn probe_args(probe: &Probe, options: &RustModuleOptions, diagnostics: &mut Vec<Diagnostic>) -> Vec<Arg> {
+fn probe_args(
+    probe: &Probe,
+    options: &RustModuleOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Arg> {
     let (pointer_width, char_signed) = match options.backend {
         Backend::Sdt(arch) => (arch.pointer_width(), arch.char_is_signed()),
         // Plain `char` is signed on macOS (arm64 included) and on illumos
@@ -434,7 +464,9 @@ fn probe_args(probe: &Probe, options: &RustModuleOptions, diagnostics: &mut Vec<
             TypeClass::Bool => ArgKind::Bool,
             TypeClass::String => ArgKind::Str,
             TypeClass::Pointer => ArgKind::Ptr,
-            TypeClass::Float => ArgKind::Float { size: if a.ty.normalized == "float" { 4 } else { 8 } },
+            TypeClass::Float => ArgKind::Float {
+                size: if a.ty.normalized == "float" { 4 } else { 8 },
+            },
             TypeClass::Other => {
                 let mapped = options
                     .type_map
@@ -471,11 +503,19 @@ fn probe_args(probe: &Probe, options: &RustModuleOptions, diagnostics: &mut Vec<
             Some(n) => rust_ident(n),
             None => format!("arg{i}"),
         };
-        if name.starts_with("r#") || name.ends_with('_') || used.contains(&name) || name.starts_with("__") {
+        if name.starts_with("r#")
+            || name.ends_with('_')
+            || used.contains(&name)
+            || name.starts_with("__")
+        {
             name = format!("arg{i}");
         }
         used.push(name.clone());
-        args.push(Arg { name, kind, c_type: a.ty.written.clone() });
+        args.push(Arg {
+            name,
+            kind,
+            c_type: a.ty.written.clone(),
+        });
     }
     args
 }
@@ -517,7 +557,11 @@ fn provider_module(
     for probe in &provider.probes {
         let ident = rust_ident(&probe.name);
         let b = bare(&ident).to_string();
-        let fns = [ident.clone(), format!("{b}_enabled"), format!("{b}_if_enabled")];
+        let fns = [
+            ident.clone(),
+            format!("{b}_enabled"),
+            format!("{b}_if_enabled"),
+        ];
         if let Some((_, other)) = names.iter().find(|(n, _)| fns.contains(n)) {
             diagnostics.push(error(
                 &probe.span,
@@ -545,7 +589,13 @@ fn provider_module(
     }
 }
 
-fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], options: &RustModuleOptions) -> String {
+fn probe_items(
+    provider: &Provider,
+    probe: &Probe,
+    ident: &str,
+    args: &[Arg],
+    options: &RustModuleOptions,
+) -> String {
     let b = bare(ident);
     let mut out = String::new();
     let generics: Vec<String> = args
@@ -557,7 +607,11 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
             _ => None,
         })
         .collect();
-    let generics = if generics.is_empty() { String::new() } else { format!("<{}>", generics.join(", ")) };
+    let generics = if generics.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", generics.join(", "))
+    };
     let param_type = |i: usize, a: &Arg| -> String {
         match &a.kind {
             ArgKind::Int { rust, .. } => rust.clone(),
@@ -567,18 +621,32 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
             ArgKind::Float { .. } => "f64".into(),
         }
     };
-    let params: Vec<String> = args.iter().enumerate().map(|(i, a)| format!("{}: {}", a.name, param_type(i, a))).collect();
+    let params: Vec<String> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{}: {}", a.name, param_type(i, a)))
+        .collect();
     let names: Vec<&str> = args.iter().map(|a| a.name.as_str()).collect();
-    let types: Vec<String> = args.iter().enumerate().map(|(i, a)| param_type(i, a)).collect();
+    let types: Vec<String> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| param_type(i, a))
+        .collect();
     let (tuple_type, tuple_pattern) = match args.len() {
         1 => (types[0].clone(), names[0].to_string()),
-        _ => (format!("({})", types.join(", ")), format!("({})", names.join(", "))),
+        _ => (
+            format!("({})", types.join(", ")),
+            format!("({})", names.join(", ")),
+        ),
     };
     let signature = format!(
         "{}:::{}({})",
         provider.name,
         probe.name,
-        args.iter().map(|a| a.c_type.as_str()).collect::<Vec<_>>().join(", ")
+        args.iter()
+            .map(|a| a.c_type.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let any_copy = args.iter().any(|a| matches!(a.kind, ArgKind::Str));
     let copy_check = args
@@ -600,14 +668,22 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
          \x20   #[inline(always)]\n\
          \x20   pub fn {ident}{generics}({}) {{",
         match options.backend {
-            Backend::DtraceShim(_) => "Costs a call to the C shim (whose site is `nop`s) when nobody traces the probe",
+            Backend::DtraceShim(_) =>
+                "Costs a call to the C shim (whose site is `nop`s) when nobody traces the probe",
             _ => "Costs one `nop` when nobody traces the probe",
         },
-        if any_copy { "; a `&str` argument is copied only when the probe is enabled" } else { "" },
+        if any_copy {
+            "; a `&str` argument is copied only when the probe is enabled"
+        } else {
+            ""
+        },
         params.join(", ")
     );
     if any_copy {
-        let _ = writeln!(out, "        if ({copy_check}) && !{b}_enabled() {{\n            return;\n        }}");
+        let _ = writeln!(
+            out,
+            "        if ({copy_check}) && !{b}_enabled() {{\n            return;\n        }}"
+        );
     }
     let _ = writeln!(out, "        __{b}_fire({});\n    }}\n", names.join(", "));
 
@@ -691,7 +767,10 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
                  \x20       fn __{b}_isenabled() -> core::ffi::c_int;\n\
                  \x20   }}\n",
                 crate::dtrace_shim::shim_probe_name(provider, probe),
-                (0..args.len()).map(|i| format!("a{i}: usize")).collect::<Vec<_>>().join(", "),
+                (0..args.len())
+                    .map(|i| format!("a{i}: usize"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 crate::dtrace_shim::shim_isenabled_name(provider, probe),
             );
         }
@@ -701,7 +780,8 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
     let closure_doc = match args.len() {
         0 => "`args` runs only when the probe is enabled".to_string(),
         1 => "`args` returns the argument and runs only when the probe is enabled".to_string(),
-        _ => "`args` returns the arguments as a tuple and runs only when the probe is enabled".to_string(),
+        _ => "`args` returns the arguments as a tuple and runs only when the probe is enabled"
+            .to_string(),
     };
     let _ = writeln!(
         out,
@@ -712,14 +792,30 @@ fn probe_items(provider: &Provider, probe: &Probe, ident: &str, args: &[Arg], op
          \x20           let {} = args();\n\
          \x20           __{b}_fire({});\n\
          \x20       }}\n    }}\n",
-        if generics.is_empty() { String::new() } else { generics.clone() },
-        if args.is_empty() { "()".to_string() } else { tuple_type },
-        if args.is_empty() { "()".to_string() } else { tuple_pattern },
+        if generics.is_empty() {
+            String::new()
+        } else {
+            generics.clone()
+        },
+        if args.is_empty() {
+            "()".to_string()
+        } else {
+            tuple_type
+        },
+        if args.is_empty() {
+            "()".to_string()
+        } else {
+            tuple_pattern
+        },
         names.join(", ")
     );
 
     // The firing site itself.
-    let _ = writeln!(out, "    #[doc(hidden)]\n    #[inline(always)]\n    fn __{b}_fire{generics}({}) {{", params.join(", "));
+    let _ = writeln!(
+        out,
+        "    #[doc(hidden)]\n    #[inline(always)]\n    fn __{b}_fire{generics}({}) {{",
+        params.join(", ")
+    );
     match options.backend {
         Backend::Disabled => {
             if !names.is_empty() {
@@ -744,7 +840,13 @@ fn sdt_fire_body(provider: &Provider, probe: &Probe, args: &[Arg], arch: SdtArch
     let mut depth = 0;
     for a in args {
         if let ArgKind::Str = a.kind {
-            let _ = writeln!(out, "{indent}{}{}.with_c_ptr(|{}: *const u8| {{", "    ".repeat(depth), a.name, a.name);
+            let _ = writeln!(
+                out,
+                "{indent}{}{}.with_c_ptr(|{}: *const u8| {{",
+                "    ".repeat(depth),
+                a.name,
+                a.name
+            );
             depth += 1;
         }
     }
@@ -753,7 +855,12 @@ fn sdt_fire_body(provider: &Provider, probe: &Probe, args: &[Arg], arch: SdtArch
     for (i, a) in args.iter().enumerate() {
         let (size, signed) = a.kind.note_size(arch.pointer_width());
         let value = match &a.kind {
-            ArgKind::Int { .. } => format!("{} as {}{}", a.name, if signed { 'i' } else { 'u' }, size as u32 * 8),
+            ArgKind::Int { .. } => format!(
+                "{} as {}{}",
+                a.name,
+                if signed { 'i' } else { 'u' },
+                size as u32 * 8
+            ),
             ArgKind::Bool => format!("{} as u8", a.name),
             ArgKind::Str => format!("{} as usize", a.name),
             ArgKind::Ptr => format!("super::{SUPPORT}::ProbePtr::addr({})", a.name),
@@ -775,24 +882,41 @@ fn sdt_fire_body(provider: &Provider, probe: &Probe, args: &[Arg], arch: SdtArch
             SdtArch::Powerpc64 | SdtArch::S390x | SdtArch::Riscv64 => ("reg", ""),
         };
         operands.push(format!("a{i} = in({class}) {value}"));
-        note_args.push(format!("{}{}@{{a{i}{modifier}}}", if signed { "-" } else { "" }, size));
+        note_args.push(format!(
+            "{}{}@{{a{i}{modifier}}}",
+            if signed { "-" } else { "" },
+            size
+        ));
     }
     let text = sdt_asm_text(provider, probe, &note_args.join(" "), arch);
     let pad = "    ".repeat(depth);
-    let _ = writeln!(out, "{indent}{pad}// SAFETY: a `nop` and a note section; no register or memory is changed.");
-    let _ = writeln!(out, "{indent}{pad}unsafe {{\n{indent}{pad}    core::arch::asm!(");
+    let _ = writeln!(
+        out,
+        "{indent}{pad}// SAFETY: a `nop` and a note section; no register or memory is changed."
+    );
+    let _ = writeln!(
+        out,
+        "{indent}{pad}unsafe {{\n{indent}{pad}    core::arch::asm!("
+    );
     for line in text {
         let _ = writeln!(out, "{indent}{pad}        {line:?},");
     }
     for op in operands {
         let _ = writeln!(out, "{indent}{pad}        {op},");
     }
-    let _ = writeln!(out, "{indent}{pad}        semaphore = sym __{}_SEMAPHORE,", bare(&rust_ident(&probe.name)));
+    let _ = writeln!(
+        out,
+        "{indent}{pad}        semaphore = sym __{}_SEMAPHORE,",
+        bare(&rust_ident(&probe.name))
+    );
     let opts = match arch {
         SdtArch::X86_64 => "att_syntax, readonly, nostack, preserves_flags",
         _ => "readonly, nostack, preserves_flags",
     };
-    let _ = writeln!(out, "{indent}{pad}        options({opts}),\n{indent}{pad}    );\n{indent}{pad}}}");
+    let _ = writeln!(
+        out,
+        "{indent}{pad}        options({opts}),\n{indent}{pad}    );\n{indent}{pad}}}"
+    );
     for d in (0..depth).rev() {
         let _ = writeln!(out, "{indent}{}}});", "    ".repeat(d));
     }
@@ -808,7 +932,12 @@ fn sdt_asm_text(provider: &Provider, probe: &Probe, note_args: &str, arch: SdtAr
     };
     // Names and the argument string go into `.asciz`: escape for the
     // assembler, and braces for `asm!`'s format syntax.
-    let asciz = |s: &str| format!(".asciz \"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let asciz = |s: &str| {
+        format!(
+            ".asciz \"{}\"",
+            s.replace('\\', "\\\\").replace('"', "\\\"")
+        )
+    };
     let brace = |s: String| s.replace('{', "{{").replace('}', "}}");
     vec![
         format!("990: {}", arch.nop()),
@@ -858,7 +987,13 @@ fn open_str_closures(args: &[Arg], indent: &str) -> (String, usize) {
     let mut depth = 0;
     for a in args {
         if let ArgKind::Str = a.kind {
-            let _ = writeln!(out, "{indent}{}{}.with_c_ptr(|{}: *const u8| {{", "    ".repeat(depth), a.name, a.name);
+            let _ = writeln!(
+                out,
+                "{indent}{}{}.with_c_ptr(|{}: *const u8| {{",
+                "    ".repeat(depth),
+                a.name,
+                a.name
+            );
             depth += 1;
         }
     }
@@ -901,7 +1036,11 @@ fn macos_fire_body(probe: &Probe, args: &[Arg], arch: MacosArch) -> String {
     for (i, a) in args.iter().enumerate().take(registers.len()) {
         operands.push(format!("in(\"{}\") {}", registers[i], widened_value(a)));
     }
-    let stacked: Vec<String> = args.iter().skip(registers.len()).map(widened_value).collect();
+    let stacked: Vec<String> = args
+        .iter()
+        .skip(registers.len())
+        .map(widened_value)
+        .collect();
     let mut lines: Vec<String> = vec![".reference {typedefs}".into()];
     let call = match arch {
         MacosArch::X86_64 => "call {probe}",
@@ -910,7 +1049,12 @@ fn macos_fire_body(probe: &Probe, args: &[Arg], arch: MacosArch) -> String {
     if stacked.is_empty() {
         lines.push(call.into());
     } else {
-        let _ = writeln!(out, "{pad}let stacked: [u64; {}] = [{}];", stacked.len(), stacked.join(", "));
+        let _ = writeln!(
+            out,
+            "{pad}let stacked: [u64; {}] = [{}];",
+            stacked.len(),
+            stacked.join(", ")
+        );
         operands.push("stacked = in(reg) stacked.as_ptr()".into());
         // The stack pointer stays 16-byte aligned, as at any call.
         let bytes = stacked.len().div_ceil(2) * 16;
@@ -940,7 +1084,10 @@ fn macos_fire_body(probe: &Probe, args: &[Arg], arch: MacosArch) -> String {
         }
     }
     lines.push(".reference {stability}".into());
-    let _ = writeln!(out, "{pad}// SAFETY: a call the linker rewrites into `nop`s; it clobbers what a C call does.");
+    let _ = writeln!(
+        out,
+        "{pad}// SAFETY: a call the linker rewrites into `nop`s; it clobbers what a C call does."
+    );
     let _ = writeln!(out, "{pad}unsafe {{\n{pad}    core::arch::asm!(");
     for line in lines {
         let _ = writeln!(out, "{pad}        {line:?},");
@@ -965,8 +1112,19 @@ fn shim_fire_body(probe: &Probe, args: &[Arg]) -> String {
     let pad = format!("{indent}{}", "    ".repeat(depth));
     let b = bare(&rust_ident(&probe.name)).to_string();
     // One `uintptr_t` per argument: one register or stack slot, as DTrace reads them.
-    let values: Vec<String> = args.iter().map(|a| widened_value(a).replace(" as usize as u64", " as usize").replace(" as u64", " as usize")).collect();
-    let _ = writeln!(out, "{pad}// SAFETY: a C function of the shim taking {} `uintptr_t`s.", args.len());
+    let values: Vec<String> = args
+        .iter()
+        .map(|a| {
+            widened_value(a)
+                .replace(" as usize as u64", " as usize")
+                .replace(" as u64", " as usize")
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "{pad}// SAFETY: a C function of the shim taking {} `uintptr_t`s.",
+        args.len()
+    );
     let _ = writeln!(out, "{pad}unsafe {{ __{b}_probe({}) }}", values.join(", "));
     close_str_closures(&mut out, depth, indent);
     out

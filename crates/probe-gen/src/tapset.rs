@@ -29,16 +29,17 @@ pub struct TapsetOptions {
 
 impl TapsetOptions {
     pub fn new(binary: impl Into<String>) -> Self {
-        TapsetOptions { binary: binary.into() }
+        TapsetOptions {
+            binary: binary.into(),
+        }
     }
 }
 
 /// SystemTap's reserved words: a parameter with one of these names gets a
 /// trailing underscore so the alias still compiles.
 const RESERVED: &[&str] = &[
-    "break", "catch", "continue", "delete", "else", "for", "foreach", "function", "global",
-    "if", "in", "limit", "long", "next", "private", "probe", "return", "string", "try",
-    "while",
+    "break", "catch", "continue", "delete", "else", "for", "foreach", "function", "global", "if",
+    "in", "limit", "long", "next", "private", "probe", "return", "string", "try", "while",
 ];
 
 /// The tapset text for every probe of every provider in `file`.
@@ -125,20 +126,41 @@ mod tests {
     use std::sync::Arc;
 
     fn arg(written: &str, class: TypeClass, name: Option<&str>) -> Argument {
-        let span = Span { file: Arc::from(Path::new("t.d")), line: 1, column: 1 };
+        let span = Span {
+            file: Arc::from(Path::new("t.d")),
+            line: 1,
+            column: 1,
+        };
         Argument {
-            ty: CType { written: written.into(), normalized: written.into(), class },
+            ty: CType {
+                written: written.into(),
+                normalized: written.into(),
+                class,
+            },
             name: name.map(String::from),
             span,
         }
     }
 
     fn file(args: Vec<Argument>) -> ProviderFile {
-        let span = Span { file: Arc::from(Path::new("t.d")), line: 1, column: 1 };
-        let probe = Probe { name: "function__entry".into(), span: span.clone(), args, translated_args: None };
+        let span = Span {
+            file: Arc::from(Path::new("t.d")),
+            line: 1,
+            column: 1,
+        };
+        let probe = Probe {
+            name: "function__entry".into(),
+            span: span.clone(),
+            args,
+            translated_args: None,
+        };
         ProviderFile {
             path: "t.d".into(),
-            providers: vec![Provider { name: "vm".into(), span, probes: vec![probe] }],
+            providers: vec![Provider {
+                name: "vm".into(),
+                span,
+                probes: vec![probe],
+            }],
             pragmas: vec![],
             warnings: vec![],
         }
@@ -161,6 +183,9 @@ mod tests {
     #[test]
     fn probe_without_arguments_has_an_empty_body() {
         let text = generate(&file(vec![]), &TapsetOptions::new("/bin/vm"));
-        assert!(text.contains("process(\"/bin/vm\").mark(\"function__entry\")\n{\n}\n"), "{text}");
+        assert!(
+            text.contains("process(\"/bin/vm\").mark(\"function__entry\")\n{\n}\n"),
+            "{text}"
+        );
     }
 }

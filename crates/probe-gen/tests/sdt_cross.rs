@@ -149,7 +149,10 @@ fn reference_include(dir: &Path) -> PathBuf {
 /// instead of the cross gcc.
 fn build_flavor(arch: &Arch, dir: &Path, flavor: SdtFlavor, opt: &str, clang: bool) -> PathBuf {
     let f = file();
-    let sub = dir.join(format!("{}{flavor:?}{opt}", if clang { "clang-" } else { "" }));
+    let sub = dir.join(format!(
+        "{}{flavor:?}{opt}",
+        if clang { "clang-" } else { "" }
+    ));
     std::fs::create_dir_all(&sub).unwrap();
     write(
         &sub,
@@ -200,7 +203,9 @@ fn check_arch(arch: &Arch) -> Result<(), String> {
             notes_with(arch.readelf, &with_clang),
         );
         if a.len() != 5 || c.len() != 5 {
-            return Err(format!("{opt}: expected 5 notes, got {a:#?} and with clang {c:#?}"));
+            return Err(format!(
+                "{opt}: expected 5 notes, got {a:#?} and with clang {c:#?}"
+            ));
         }
         for (x, y) in a.iter().zip(&b).chain(c.iter().zip(&b)) {
             // Sizes and signedness must match; registers may differ.
@@ -215,8 +220,11 @@ fn check_arch(arch: &Arch) -> Result<(), String> {
         }
     }
     gdb_run(arch, &dir.join(arch.gdb_build).join("prog"))?;
-    gdb_run(arch, &dir.join(format!("clang-{}", arch.gdb_build)).join("prog"))
-        .map_err(|e| format!("clang build: {e}"))
+    gdb_run(
+        arch,
+        &dir.join(format!("clang-{}", arch.gdb_build)).join("prog"),
+    )
+    .map_err(|e| format!("clang build: {e}"))
 }
 
 /// Runs `exe` under qemu-user with gdb-multiarch attached and checks what

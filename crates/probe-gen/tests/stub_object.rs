@@ -304,7 +304,11 @@ fn check_probes_page(file: &Path, page: u64) {
         .expect("no .probes");
     let shown = file.display();
     assert_eq!(addr % page, 0, "{shown}: .probes at {addr:#x}");
-    assert_eq!(offset % page, 0, "{shown}: .probes at file offset {offset:#x}");
+    assert_eq!(
+        offset % page,
+        0,
+        "{shown}: .probes at file offset {offset:#x}"
+    );
     let segments = run(Command::new("readelf").arg("-l").arg("-W").arg(file));
     let relro_end = segments
         .lines()

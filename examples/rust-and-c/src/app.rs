@@ -37,7 +37,14 @@ pub fn run() {
             mixed::rust_tick(n, -(n as c_long) * 1000, -3, n % 2 == 1);
         }
         // Arguments computed only when a tracer is attached.
-        mixed::rust_bytes_if_enabled(|| (bytes.as_ptr(), bytes.len(), bytes[0].wrapping_add(193), -100i8 as core::ffi::c_char));
+        mixed::rust_bytes_if_enabled(|| {
+            (
+                bytes.as_ptr(),
+                bytes.len(),
+                bytes[0].wrapping_add(193),
+                -100i8 as core::ffi::c_char,
+            )
+        });
         mixed::shared(c"rust", 10);
         // SAFETY: c_side only fires probes and prints.
         unsafe { c_side(round) };

@@ -27,17 +27,27 @@ const EXPECTED: &[&str] = &[
 fn probe_lines(output: &str) -> Vec<String> {
     output
         .lines()
-        .filter(|l| EXPECTED.iter().any(|e| e.split(' ').next() == l.split(' ').next()))
+        .filter(|l| {
+            EXPECTED
+                .iter()
+                .any(|e| e.split(' ').next() == l.split(' ').next())
+        })
         .map(str::to_string)
         .collect()
 }
 
 fn run(cmd: &mut Command) -> String {
     let shown = format!("{cmd:?}");
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {shown}: {e} (run scripts/install-deps)"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {shown}: {e} (run scripts/install-deps)"));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{shown} failed: {}\n{stdout}\n{stderr}", out.status);
+    assert!(
+        out.status.success(),
+        "{shown} failed: {}\n{stdout}\n{stderr}",
+        out.status
+    );
     stdout
 }
 
@@ -109,7 +119,8 @@ fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
 /// A copy of `binary` for one test: uprobes belong to a file, so tests
 /// running at the same time must not share one.
 fn copy_of(binary: &str, tag: &str) -> String {
-    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("rust-and-c-{tag}"));
+    let path =
+        std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("rust-and-c-{tag}"));
     std::fs::copy(binary, &path).unwrap();
     path.to_str().unwrap().to_string()
 }
@@ -117,16 +128,26 @@ fn copy_of(binary: &str, tag: &str) -> String {
 fn check_gdb(binary: &str, tag: &str) {
     let binary = &copy_of(binary, &format!("gdb-{tag}"));
     let script = temp_file(&format!("mixed-{tag}.gdb"), GDB_SCRIPT);
-    let out = run(Command::new("gdb").args(["-q", "-batch", "-nx", "-x"]).arg(&script).args(["--args", binary, "1"]));
+    let out = run(Command::new("gdb")
+        .args(["-q", "-batch", "-nx", "-x"])
+        .arg(&script)
+        .args(["--args", binary, "1"]));
     assert_eq!(probe_lines(&out), EXPECTED, "gdb output:\n{out}");
 }
 
 fn check_bpftrace(binary: &str, tag: &str) {
     let binary = &copy_of(binary, &format!("bpftrace-{tag}"));
     let script = temp_file(&format!("mixed-{tag}.bt"), BPFTRACE_SCRIPT);
-    let out = run(Command::new("bpftrace").arg(&script).arg(binary).arg("-c").arg(format!("{binary} 1")));
+    let out = run(Command::new("bpftrace")
+        .arg(&script)
+        .arg(binary)
+        .arg("-c")
+        .arg(format!("{binary} 1")));
     assert_eq!(probe_lines(&out), EXPECTED, "bpftrace output:\n{out}");
-    assert!(out.contains("enabled now: true"), "the semaphore was not counted up:\n{out}");
+    assert!(
+        out.contains("enabled now: true"),
+        "the semaphore was not counted up:\n{out}"
+    );
 }
 
 const RUST_LLD: &str = env!("CARGO_BIN_EXE_rust-and-c");
@@ -141,8 +162,14 @@ fn untraced_fires_nothing_guarded() {
 #[test]
 fn linkers_are_the_ones_named() {
     let comment = |b: &str| run(Command::new("readelf").args(["-p", ".comment", b]));
-    assert!(comment(RUST_LLD).contains("Linker: LLD"), "rust-and-c is not linked by lld");
-    assert!(!comment(GNU_LD).contains("Linker: LLD"), "rust-and-c-gnu-ld is linked by lld");
+    assert!(
+        comment(RUST_LLD).contains("Linker: LLD"),
+        "rust-and-c is not linked by lld"
+    );
+    assert!(
+        !comment(GNU_LD).contains("Linker: LLD"),
+        "rust-and-c-gnu-ld is linked by lld"
+    );
 }
 
 #[test]

@@ -10,9 +10,16 @@ fn run(cmd: &mut Command) -> String {
     // over the loader's run path and load the shared, uncopied library.
     cmd.env_remove("LD_LIBRARY_PATH");
     let shown = format!("{cmd:?}");
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {shown}: {e} (run scripts/install-deps)"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {shown}: {e} (run scripts/install-deps)"));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{shown} failed: {}\n{stdout}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{shown} failed: {}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }
 
@@ -20,7 +27,11 @@ fn run(cmd: &mut Command) -> String {
 /// uprobes belong to a file, so tests running at the same time must not
 /// share one.
 fn loader(tag: &str) -> (PathBuf, PathBuf) {
-    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let built = deps.join("librust_cdylib.so");
     assert!(built.exists(), "{} not built", built.display());
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cdylib-{tag}"));
@@ -78,10 +89,20 @@ fn bpftrace_in_the_shared_library() {
     let program = run(Command::new(&exe).arg("--wait"));
     stdout.read_to_string(&mut out).unwrap();
     let status = tracer.wait().unwrap();
-    assert!(status.success(), "bpftrace: {status}\n{out}\nprogram: {program}");
-    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("call") || l.starts_with("result")).collect();
+    assert!(
+        status.success(),
+        "bpftrace: {status}\n{out}\nprogram: {program}"
+    );
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("call") || l.starts_with("result"))
+        .collect();
     assert_eq!(lines, ["call 12 from-c", "result 144"], "{out}");
-    assert_eq!(program.trim(), "square 144 enabled 1", "the kernel did not count the semaphore up");
+    assert_eq!(
+        program.trim(),
+        "square 144 enabled 1",
+        "the kernel did not count the semaphore up"
+    );
 }
 
 #[test]
@@ -90,11 +111,33 @@ fn gdb_in_the_shared_library() {
     let out = run(Command::new("gdb")
         .args(["-q", "-batch", "-nx"])
         .args(["-ex", "set language c", "-ex", "set breakpoint pending on"])
-        .args(["-ex", "break -probe-stap rustlib:call", "-ex", "break -probe-stap rustlib:result"])
+        .args([
+            "-ex",
+            "break -probe-stap rustlib:call",
+            "-ex",
+            "break -probe-stap rustlib:result",
+        ])
         .args(["-ex", "run"])
-        .args(["-ex", "printf \"call %d %s\\n\", $_probe_arg0, (char *) $_probe_arg1", "-ex", "continue"])
-        .args(["-ex", "printf \"result %ld\\n\", $_probe_arg0", "-ex", "continue"])
+        .args([
+            "-ex",
+            "printf \"call %d %s\\n\", $_probe_arg0, (char *) $_probe_arg1",
+            "-ex",
+            "continue",
+        ])
+        .args([
+            "-ex",
+            "printf \"result %ld\\n\", $_probe_arg0",
+            "-ex",
+            "continue",
+        ])
         .arg(&exe));
-    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("call") || l.starts_with("result") || l.starts_with("square")).collect();
-    assert_eq!(lines, ["call 12 from-c", "result 144", "square 144 enabled 1"], "{out}");
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("call") || l.starts_with("result") || l.starts_with("square"))
+        .collect();
+    assert_eq!(
+        lines,
+        ["call 12 from-c", "result 144", "square 144 enabled 1"],
+        "{out}"
+    );
 }

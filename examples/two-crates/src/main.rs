@@ -11,5 +11,8 @@ fn main() {
     let data: Vec<u8> = (1..=10).collect();
     let sum = two_crates_helper::checksum(&data);
     probes::app::main_done(sum);
-    println!("sum {sum} helper enabled {}", two_crates_helper::traced() as u8);
+    println!(
+        "sum {sum} helper enabled {}",
+        two_crates_helper::traced() as u8
+    );
 }

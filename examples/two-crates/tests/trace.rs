@@ -14,26 +14,39 @@ const EXPECTED: &[&str] = &[
 
 fn run(cmd: &mut Command) -> String {
     let shown = format!("{cmd:?}");
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {shown}: {e} (run scripts/install-deps)"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {shown}: {e} (run scripts/install-deps)"));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{shown} failed: {}\n{stdout}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{shown} failed: {}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }
 
 fn probe_lines(out: &str) -> Vec<&str> {
-    out.lines().filter(|l| l.starts_with("main__") || l.starts_with("checksum__")).collect()
+    out.lines()
+        .filter(|l| l.starts_with("main__") || l.starts_with("checksum__"))
+        .collect()
 }
 
 /// A copy of the binary per test: uprobes belong to a file.
 fn copy_of(tag: &str) -> String {
-    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("two-crates-{tag}"));
+    let path =
+        std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("two-crates-{tag}"));
     std::fs::copy(BINARY, &path).unwrap();
     path.to_str().unwrap().to_string()
 }
 
 #[test]
 fn untraced() {
-    assert_eq!(run(&mut Command::new(BINARY)).trim(), "sum 55 helper enabled 0");
+    assert_eq!(
+        run(&mut Command::new(BINARY)).trim(),
+        "sum 55 helper enabled 0"
+    );
 }
 
 #[test]
@@ -45,7 +58,11 @@ fn bpftrace_sees_both_providers() {
          usdt:{b}:helper:checksum__done {{ printf(\"checksum__done %u %s\\n\", arg0, str(arg1)); }}\n\
          usdt:{b}:app:main__done {{ printf(\"main__done %u\\n\", arg0); }}\n"
     );
-    let out = run(Command::new("bpftrace").arg("-e").arg(script).arg("-c").arg(&b));
+    let out = run(Command::new("bpftrace")
+        .arg("-e")
+        .arg(script)
+        .arg("-c")
+        .arg(&b));
     assert_eq!(probe_lines(&out), EXPECTED, "{out}");
     assert!(out.contains("sum 55 helper enabled 1"), "{out}");
 }
@@ -55,13 +72,43 @@ fn gdb_sees_both_providers() {
     let b = copy_of("gdb");
     let out = run(Command::new("gdb")
         .args(["-q", "-batch", "-nx", "-ex", "set language c"])
-        .args(["-ex", "break -probe-stap app:main__start", "-ex", "break -probe-stap helper:checksum__start"])
-        .args(["-ex", "break -probe-stap helper:checksum__done", "-ex", "break -probe-stap app:main__done"])
+        .args([
+            "-ex",
+            "break -probe-stap app:main__start",
+            "-ex",
+            "break -probe-stap helper:checksum__start",
+        ])
+        .args([
+            "-ex",
+            "break -probe-stap helper:checksum__done",
+            "-ex",
+            "break -probe-stap app:main__done",
+        ])
         .args(["-ex", "run"])
-        .args(["-ex", "printf \"main__start %d\\n\", $_probe_arg0", "-ex", "continue"])
-        .args(["-ex", "printf \"checksum__start %d %lu\\n\", *(unsigned char *) $_probe_arg0, $_probe_arg1", "-ex", "continue"])
-        .args(["-ex", "printf \"checksum__done %u %s\\n\", $_probe_arg0, (char *) $_probe_arg1", "-ex", "continue"])
-        .args(["-ex", "printf \"main__done %u\\n\", $_probe_arg0", "-ex", "continue"])
+        .args([
+            "-ex",
+            "printf \"main__start %d\\n\", $_probe_arg0",
+            "-ex",
+            "continue",
+        ])
+        .args([
+            "-ex",
+            "printf \"checksum__start %d %lu\\n\", *(unsigned char *) $_probe_arg0, $_probe_arg1",
+            "-ex",
+            "continue",
+        ])
+        .args([
+            "-ex",
+            "printf \"checksum__done %u %s\\n\", $_probe_arg0, (char *) $_probe_arg1",
+            "-ex",
+            "continue",
+        ])
+        .args([
+            "-ex",
+            "printf \"main__done %u\\n\", $_probe_arg0",
+            "-ex",
+            "continue",
+        ])
         .arg(&b));
     assert_eq!(probe_lines(&out), EXPECTED, "{out}");
 }

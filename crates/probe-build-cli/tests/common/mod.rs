@@ -91,16 +91,18 @@ pub fn corpus_files() -> Vec<PathBuf> {
 pub fn needs_cpp(path: &Path) -> bool {
     fs::read_to_string(path).unwrap().lines().any(|line| {
         let line = line.trim_start().trim_start_matches('\u{feff}');
-        ["#define", "#if", "#include"].iter().any(|d| line.starts_with(d))
+        ["#define", "#if", "#include"]
+            .iter()
+            .any(|d| line.starts_with(d))
     })
 }
 
 /// Runs a command and returns its output, panicking with everything it
 /// printed if it could not start.
 pub fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e} (scripts/install-deps installs the tools)"))
+    cmd.stdin(Stdio::null()).output().unwrap_or_else(|e| {
+        panic!("cannot run {cmd:?}: {e} (scripts/install-deps installs the tools)")
+    })
 }
 
 /// Runs a command that must succeed; returns its standard output.
