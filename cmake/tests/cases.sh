@@ -7,18 +7,15 @@ set -eu
 case=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-work=${CASES_WORK:-$top/target/cmake-tests/work}/$case
+work=${CASES_WORK:?run the cases through cmake/tests/run}/$case
 example=$top/examples/cmake
 module_dir=$top/cmake
 stap=/usr/bin/dtrace
-pb=$top/target/release/probe-build
+# cmake/tests/run builds probe-build and exports its path.
+pb=${PROBE_BUILD:?run the cases through cmake/tests/run}
 # The illumos-like stand-in (its header says what it checks and rewrites).
 standin=$top/scripts/stand-ins/dtrace-illumos
-# The shared corpus sits beside the main checkout (also from a worktree).
-corpus=$top/../shared/corpus
-if [ ! -d "$corpus" ] && common=$(git -C "$top" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
-  corpus=$common/../../shared/corpus
-fi
+corpus=${STATIC_PROBES_CORPUS:-$top/tests/corpus}
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -630,7 +627,7 @@ disabled-corpus)
     {
       echo "#include \"$n.h\""
       echo "int main(void) {"
-      sed -n 's/^\/\* expect: \(.*\) \*\/$/\1/p' "$d" | while IFS= read -r e; do
+      sed -n 's/^\/\* \(yields\|expect\): \(.*\) \*\/$/\2/p' "$d" | while IFS= read -r e; do
         prov=${e%%:*}; rest=${e#*:}; name=${rest%%(*}; args=${rest#*(}; args=${args%)}
         macro=$(echo "${prov}_$name" | sed 's/__/_/g' | tr a-z A-Z)
         if [ -z "$args" ] || [ "$args" = void ]; then call=""

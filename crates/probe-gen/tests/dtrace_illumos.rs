@@ -132,7 +132,7 @@ fn i386_objects_go_through_dtrace_g_32() {
     // 32-bit builds pass -32; the stand-in refuses them without it, as illumos does.
     let (path, file) = corpus()
         .into_iter()
-        .find(|(p, _)| p.ends_with("07-twelve-args.d"))
+        .find(|(p, _)| p.ends_with("07-twelve.d"))
         .unwrap();
     let dir = work_dir("i386");
     write(

@@ -14,16 +14,9 @@ use probe_provider::{parse_file_with, Preprocessor, ProviderFile, TypeClass};
 use sdt_support::*;
 
 fn corpus_files() -> Vec<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::var_os("STATICPROBES_CORPUS")
+    let dir = std::env::var_os("STATIC_PROBES_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            manifest
-                .ancestors()
-                .map(|d| d.join("shared/corpus"))
-                .find(|d| d.is_dir())
-                .expect("shared/corpus not found")
-        });
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus")));
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())

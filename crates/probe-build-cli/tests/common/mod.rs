@@ -65,18 +65,18 @@ impl Drop for Scratch {
     }
 }
 
-/// The shared folder beside the checkout (CI), else /work/shared.
-pub fn shared_dir() -> PathBuf {
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    if beside.join("corpus").is_dir() {
-        return beside;
+/// The corpus folder: `$STATIC_PROBES_CORPUS` when set, else the
+/// repository's `tests/corpus`.
+pub fn corpus_dir() -> PathBuf {
+    match std::env::var_os("STATIC_PROBES_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus")),
     }
-    PathBuf::from("/work/shared")
 }
 
-/// The reference corpus files, sorted.
+/// The corpus files, sorted.
 pub fn corpus_files() -> Vec<PathBuf> {
-    let dir = shared_dir().join("corpus");
+    let dir = corpus_dir();
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot read the corpus at {}: {e}", dir.display()))
         .map(|e| e.unwrap().path())

@@ -8,23 +8,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use probe_provider::{parse_file_with, Preprocessor, ProviderFile, TypeClass};
 
-/// The shared corpus: `$STATICPROBES_CORPUS`, else the first `shared/corpus`
-/// found walking up from this crate.
+/// The corpus: `$STATIC_PROBES_CORPUS` when set, else the repository's
+/// `tests/corpus`.
 pub fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("STATICPROBES_CORPUS") {
-        return PathBuf::from(dir);
+    match std::env::var_os("STATIC_PROBES_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus")),
     }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for dir in manifest.ancestors() {
-        let candidate = dir.join("shared/corpus");
-        if candidate.is_dir() {
-            return candidate;
-        }
-    }
-    panic!(
-        "no shared/corpus directory above {}; set STATICPROBES_CORPUS",
-        manifest.display()
-    );
 }
 
 /// Every corpus file, parsed with the C preprocessor (`dtrace -C`).

@@ -2,23 +2,13 @@
 
 use std::path::PathBuf;
 
-/// The shared corpus: `$STATICPROBES_CORPUS`, else the first `shared/corpus`
-/// found walking up from this crate (the repository sits next to `shared/`).
+/// The corpus: `$STATIC_PROBES_CORPUS` when set (to run the tests over
+/// another set of provider files), else the repository's `tests/corpus`.
 pub fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("STATICPROBES_CORPUS") {
-        return PathBuf::from(dir);
+    match std::env::var_os("STATIC_PROBES_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus")),
     }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for dir in manifest.ancestors() {
-        let candidate = dir.join("shared/corpus");
-        if candidate.is_dir() {
-            return candidate;
-        }
-    }
-    panic!(
-        "no shared/corpus directory above {}; set STATICPROBES_CORPUS",
-        manifest.display()
-    );
 }
 
 pub fn corpus_files() -> Vec<PathBuf> {
