@@ -409,7 +409,9 @@ fn check_file(source: &Path) -> Result<String, String> {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, SystemTap"]
 fn every_corpus_file_works_end_to_end() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace", "stap");
     let mut failures = Vec::new();
     for source in corpus_files() {
         match check_file(&source) {

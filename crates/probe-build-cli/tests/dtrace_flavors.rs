@@ -43,7 +43,15 @@ fn stand_in() -> PathBuf {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, the illumos stand-in"]
 fn macos_flavor_links_with_ld64_lld() {
+    probe_test_support::require_tools!(
+        "python3",
+        "clang-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     let s = Scratch::new("flavor-macos");
     let p = s.write("vm.d", PROVIDER);
     run_ok(
@@ -123,7 +131,15 @@ fn macos_flavor_links_with_ld64_lld() {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, the illumos stand-in"]
 fn illumos_and_freebsd_flavors_build_through_dtrace_g() {
+    probe_test_support::require_tools!(
+        "python3",
+        "clang-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     for flavor in ["illumos", "freebsd"] {
         let s = Scratch::new(&format!("flavor-{flavor}"));
         let p = s.write("vm.d", PROVIDER);

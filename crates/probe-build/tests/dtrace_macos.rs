@@ -317,12 +317,16 @@ fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn x86_64_sites_rewritten_by_rust_lld() {
+    probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
     check_arch("x86_64", "x86_64-apple-darwin", "x86_64");
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn aarch64_sites_rewritten_by_rust_lld() {
+    probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
     check_arch("aarch64", "aarch64-apple-darwin", "arm64");
 }
 

