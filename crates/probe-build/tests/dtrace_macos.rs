@@ -17,22 +17,22 @@ use std::process::Command;
 mod common;
 
 use common::{fixture, run, scratch};
-use probe_build::{Backend, Build, MacosArch};
+use probe_build::{Arch, Backend, Build};
 
 fn module_for(dir: &Path, arch: &str) -> String {
     let out = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
         .c_header("probes.h")
-        .target("macos", arch)
+        .target(&format!("{arch}-apple-darwin"))
         .out_dir(dir)
         .cargo_metadata(false)
         .try_compile()
         .unwrap();
     let expected = if arch == "x86_64" {
-        MacosArch::X86_64
+        Arch::X86_64
     } else {
-        MacosArch::Aarch64
+        Arch::Aarch64
     };
     assert_eq!(out.backend, Backend::Macos(expected));
     std::fs::read_to_string(&out.module).unwrap()
@@ -139,17 +139,17 @@ fn expected_symbols() -> Vec<String> {
     let file = probe_provider::parse_file(fixture("kinds.d")).unwrap();
     let provider = &file.providers[0];
     let mut names = vec![
-        probe_gen::macos_header::typedefs_symbol(provider),
-        probe_gen::macos_header::stability_symbol(provider, &file.pragmas).unwrap(),
+        probe_target::names::macos::typedefs_symbol(provider),
+        probe_target::names::macos::stability_symbol(provider),
     ];
     for probe in &provider.probes {
         names.push(format!(
             "_{}",
-            probe_gen::macos_header::probe_function_name(provider, probe)
+            probe_target::names::macos::probe_function_name(provider, probe)
         ));
         names.push(format!(
             "_{}",
-            probe_gen::macos_header::isenabled_function_name(provider, probe)
+            probe_target::names::macos::isenabled_function_name(provider, probe)
         ));
     }
     names

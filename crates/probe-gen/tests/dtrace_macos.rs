@@ -15,6 +15,7 @@ use std::process::Command;
 use dtrace_support::{corpus, program, run, run_failing, work_dir, write};
 use probe_gen::macos_header::{self, MacosHeaderOptions};
 use probe_provider::{parse_str, ProviderFile};
+use probe_target::names::macos;
 
 const CLANG: &str = "clang-16";
 const LD64: &str = "ld64.lld-16";
@@ -186,8 +187,7 @@ struct SiteReport {
 /// Builds `file`'s program for `arch`, links it and checks every site.
 fn check_file(name: &str, file: &ProviderFile, arch: Arch) -> SiteReport {
     let dir = work_dir(&format!("macos-{}-{name}", arch.name()));
-    let header =
-        macos_header::generate(file, &MacosHeaderOptions::new().output_name("probes.h")).unwrap();
+    let header = macos_header::generate(file, &MacosHeaderOptions::new().output_name("probes.h"));
     write(&dir.join("probes.h"), &header);
     write(&dir.join("prog.c"), &program(file, "probes.h"));
     let object = dir.join("prog.o");
@@ -197,8 +197,8 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch) -> SiteReport {
     // The object refers to each provider's stability and typedefs symbols.
     let undefined = undefined_symbols(&object);
     for provider in file.providers.iter().filter(|p| !p.probes.is_empty()) {
-        let stability = macos_header::stability_symbol(provider, &file.pragmas).unwrap();
-        let typedefs = macos_header::typedefs_symbol(provider);
+        let stability = macos::stability_symbol(provider);
+        let typedefs = macos::typedefs_symbol(provider);
         assert!(
             undefined.contains(&stability),
             "{name}: {stability} not in {undefined:?}"
@@ -208,11 +208,8 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch) -> SiteReport {
             "{name}: {typedefs} not in {undefined:?}"
         );
         for probe in &provider.probes {
-            let p = format!("_{}", macos_header::probe_function_name(provider, probe));
-            let e = format!(
-                "_{}",
-                macos_header::isenabled_function_name(provider, probe)
-            );
+            let p = format!("_{}", macos::probe_function_name(provider, probe));
+            let e = format!("_{}", macos::isenabled_function_name(provider, probe));
             assert!(undefined.contains(&p), "{name}: {p} not referenced");
             assert!(undefined.contains(&e), "{name}: {e} not referenced");
         }
@@ -342,7 +339,7 @@ fn corpus_compiles_as_cplusplus() {
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let dir = work_dir(&format!("macos-cxx-{name}"));
-        let header = macos_header::generate(&file, &MacosHeaderOptions::new()).unwrap();
+        let header = macos_header::generate(&file, &MacosHeaderOptions::new());
         write(&dir.join("probes.h"), &header);
         write(&dir.join("prog.cc"), &program(&file, "probes.h"));
         compile(
@@ -365,17 +362,15 @@ fn system_typedefs_are_listed_and_bool_is_encoded_as_c_bool() {
     .unwrap();
     let provider = &file.providers[0];
     assert_eq!(
-        macos_header::typedefs_symbol(provider),
+        macos::typedefs_symbol(provider),
         format!(
             "___dtrace_typedefs$sys$v2${}${}",
             hex("off_t"),
             hex("uid_t")
         )
     );
-    assert!(
-        macos_header::probe_function_name(provider, &provider.probes[0])
-            .ends_with(&format!("${}", hex("_Bool")))
-    );
+    assert!(macos::probe_function_name(provider, &provider.probes[0])
+        .ends_with(&format!("${}", hex("_Bool"))));
 }
 
 #[test]
@@ -391,7 +386,7 @@ fn probes_disabled_leaves_no_dtrace_references() {
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let dir = work_dir(&format!("macos-disabled-{name}"));
-        let header = macos_header::generate(&file, &MacosHeaderOptions::new()).unwrap();
+        let header = macos_header::generate(&file, &MacosHeaderOptions::new());
         write(&dir.join("probes.h"), &header);
         write(&dir.join("prog.c"), &program(&file, "probes.h"));
         let object = dir.join("prog.o");
@@ -418,19 +413,19 @@ fn names_match_apples_encoding() {
     let provider = &file.providers[0];
     let probe = &provider.probes[0];
     assert_eq!(
-        macos_header::probe_function_name(provider, probe),
+        macos::probe_function_name(provider, probe),
         "__dtrace_probe$Foo$added$v1$696e74"
     );
     assert_eq!(
-        macos_header::isenabled_function_name(provider, probe),
+        macos::isenabled_function_name(provider, probe),
         "__dtrace_isenabled$Foo$added$v1"
     );
     assert_eq!(
-        macos_header::stability_symbol(provider, &file.pragmas).unwrap(),
+        macos::stability_symbol(provider),
         "___dtrace_stability$Foo$v1$1_1_0_1_1_0_1_1_0_1_1_0_1_1_0"
     );
     assert_eq!(
-        macos_header::typedefs_symbol(provider),
+        macos::typedefs_symbol(provider),
         "___dtrace_typedefs$Foo$v2"
     );
 
@@ -446,7 +441,7 @@ fn names_match_apples_encoding() {
     let provider = &file.providers[0];
     let probe = &provider.probes[0];
     assert_eq!(
-        macos_header::probe_function_name(provider, probe),
+        macos::probe_function_name(provider, probe),
         format!(
             "__dtrace_probe$srv$req__start$v1${}${}${}${}",
             hex("conn_t *"),
@@ -456,19 +451,18 @@ fn names_match_apples_encoding() {
         )
     );
     assert_eq!(
-        macos_header::stability_symbol(provider, &file.pragmas).unwrap(),
+        macos::stability_symbol(provider),
         "___dtrace_stability$srv$v1$5_6_5_1_1_0_1_1_0_1_1_0_4_7_5"
     );
     assert_eq!(
-        macos_header::typedefs_symbol(provider),
+        macos::typedefs_symbol(provider),
         format!("___dtrace_typedefs$srv$v2${}", hex("conn_t"))
     );
 
     let header = macos_header::generate(
         &file,
         &MacosHeaderOptions::new().output_name("out/srv-probes.h"),
-    )
-    .unwrap();
+    );
     for line in [
         "#ifndef\t_SRV_PROBES_H",
         "#define SRV_STABILITY \"___dtrace_stability$srv$v1$5_6_5_1_1_0_1_1_0_1_1_0_4_7_5\"",
@@ -498,33 +492,6 @@ fn names_match_apples_encoding() {
 
 fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
-}
-
-#[test]
-fn bad_attributes_pragma_is_a_located_error() {
-    for (pragma, message) in [
-        (
-            "#pragma D attributes Bogus/Evolving/Common provider vm provider",
-            "unknown stability `Bogus`",
-        ),
-        (
-            "#pragma D attributes Evolving/Evolving/Kernel provider vm args",
-            "unknown dependency class `Kernel`",
-        ),
-        (
-            "#pragma D attributes Evolving provider vm everything",
-            "unknown attribute group `everything`",
-        ),
-        ("#pragma D attributes Evolving provider vm", "needs a group"),
-    ] {
-        let text = format!("provider vm {{ probe tick(); }};\n\n{pragma}\n");
-        let file = parse_str("bad.d", &text).unwrap();
-        let err = macos_header::generate(&file, &MacosHeaderOptions::new())
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("bad.d:3:1: error: "), "{err}");
-        assert!(err.contains(message), "{err}");
-    }
 }
 
 #[test]
