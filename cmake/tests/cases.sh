@@ -503,6 +503,44 @@ EOD
   expect_in_log tool.configure.log "probes on: $work/prefix/bin/probe-build (PROBE_BUILD)"
   build tool
   check_on tool ;;
+package-no-warning)
+  # The installable package configures with no warning at all, even with
+  # uninitialized variables reported and developer warnings as errors.
+  cmake -S "$module_dir" -B pkg --warn-uninitialized -Werror=dev >pkg.log 2>&1 || { cat pkg.log >&2; fail "configuring the package failed"; }
+  if grep -v '^Warn about uninitialized values\.$' pkg.log | grep -e Warning -e Error -e warning: -e error:; then
+    fail "configuring the package warned"
+  fi ;;
+subproject)
+  # A copy of the repository used with add_subdirectory, and through
+  # FetchContent: find_package(StaticProbes) then finds that copy.
+  for how in add_subdirectory FetchContent; do
+    mkdir -p $how
+    cp "$example"/*.c "$example"/*.h "$example/hello_probes.d" $how/
+    if [ $how = add_subdirectory ]; then
+      use="add_subdirectory(\"$module_dir\" static-probes)"
+    else
+      use="include(FetchContent)
+FetchContent_Declare(StaticProbes SOURCE_DIR \"$top\" SOURCE_SUBDIR cmake)
+FetchContent_MakeAvailable(StaticProbes)"
+    fi
+    cat > $how/CMakeLists.txt <<EOD
+cmake_minimum_required(VERSION 3.16)
+project(sub C)
+$use
+find_package(StaticProbes REQUIRED)
+add_library(greet SHARED greet.c farewell.c)
+add_executable(hello hello.c count.c)
+target_link_libraries(hello PRIVATE greet)
+static_probes_add_provider(greet hello hello_probes.d)
+EOD
+    SRC=$work/$how configure b-$how Ninja -DCMAKE_MODULE_PATH= -DSTATIC_PROBES=ON -DDTRACE=$stap
+    expect_in_log b-$how/CMakeCache.txt "StaticProbes_DIR:PATH=$module_dir"
+    build b-$how
+    check_on b-$how
+    if grep -rqs --include=cmake_install.cmake FindStaticProbes b-$how; then
+      fail "$how: the subproject installs the package into the user's prefix"
+    fi
+  done ;;
 lenient-wrapper)
   # SystemTap's wrapper drops the probes it cannot parse and exits 0; the
   # module reads every provider itself first. A missing ')' on line 5 stops
