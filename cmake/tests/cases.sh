@@ -110,6 +110,9 @@ expect_in_log() {
 copy_example() {
   mkdir -p "$work/src"
   cp "$example"/* "$work/src/"
+  # Its PATHS names this repository's cmake/ relative to examples/cmake.
+  sed -i "s|\${CMAKE_CURRENT_SOURCE_DIR}/../../cmake|$module_dir|" "$work/src/CMakeLists.txt"
+  grep -q "PATHS \"$module_dir\"" "$work/src/CMakeLists.txt" || fail "the example's find_package(... PATHS ...) line changed"
   SRC=$work/src
 }
 # The stand-in's logged -G calls, one a line (plain or JSON argv).
@@ -466,29 +469,47 @@ enabled: 0" ] || fail "hello --probes printed '$out' under qemu-aarch64"
   fi
   expect_in_log st-on.log "STATIC_PROBES is ON but the header from" ;;
 install-config)
-  # Install the package; a consumer finds it with find_package(... CONFIG).
+  # Install the package; a consumer finds it through CMAKE_PREFIX_PATH with
+  # a plain find_package(StaticProbes): no module path, no CONFIG.
   cmake -S "$module_dir" -B pkg -DCMAKE_INSTALL_PREFIX="$work/prefix" >pkg.log 2>&1 || { cat pkg.log >&2; fail "configuring the package failed"; }
   cmake --install pkg >>pkg.log 2>&1 || { cat pkg.log >&2; fail "installing the package failed"; }
   for f in StaticProbesConfig.cmake StaticProbesConfigVersion.cmake FindStaticProbes.cmake; do
     [ -f "prefix/share/cmake/StaticProbes/$f" ] || fail "$f was not installed"
   done
-  configure on Ninja -DHELLO_USE_INSTALLED_STATIC_PROBES=ON -DCMAKE_MODULE_PATH= \
-    -DCMAKE_PREFIX_PATH="$work/prefix" -DSTATIC_PROBES=ON -DDTRACE=$stap
+  mkdir short
+  cp "$example"/*.c "$example"/*.h "$example/hello_probes.d" short/
+  cat > short/CMakeLists.txt <<'EOD'
+cmake_minimum_required(VERSION 3.16)
+project(short C)
+add_library(greet SHARED greet.c farewell.c)
+add_executable(hello hello.c count.c)
+target_link_libraries(hello PRIVATE greet)
+find_package(StaticProbes REQUIRED)
+static_probes_add_provider(greet hello hello_probes.d)
+EOD
+  SRC=$work/short configure on Ninja -DCMAKE_MODULE_PATH= -DCMAKE_PREFIX_PATH="$work/prefix" -DSTATIC_PROBES=ON -DDTRACE=$stap
   expect_in_log on/CMakeCache.txt "StaticProbes_DIR:PATH=$work/prefix/share/cmake/StaticProbes"
   build on
   check_on on
-  configure off Ninja -DHELLO_USE_INSTALLED_STATIC_PROBES=ON -DCMAKE_MODULE_PATH= \
-    -DCMAKE_PREFIX_PATH="$work/prefix"
+  SRC=$work/short configure off Ninja -DCMAKE_MODULE_PATH= -DCMAKE_PREFIX_PATH="$work/prefix"
   build off
   check_off off
-  # A version that is too new is refused.
+  # The example names this repository's copy with PATHS; an installed
+  # package on CMAKE_PREFIX_PATH comes first.
+  configure ex Ninja -DCMAKE_PREFIX_PATH="$work/prefix"
+  expect_in_log ex/CMakeCache.txt "StaticProbes_DIR:PATH=$work/prefix/share/cmake/StaticProbes"
+  configure ex2 Ninja
+  expect_in_log ex2/CMakeCache.txt "StaticProbes_DIR:PATH=$module_dir"
+  # A version that is too new is refused, installed or not.
   mkdir v && cat > v/CMakeLists.txt <<'EOD'
 cmake_minimum_required(VERSION 3.16)
 project(v NONE)
-find_package(StaticProbes 9.0 CONFIG REQUIRED)
+find_package(StaticProbes 9.0 REQUIRED)
 EOD
   if cmake -S v -B vb -DCMAKE_PREFIX_PATH="$work/prefix" >v.log 2>&1; then fail "version 9.0 was accepted"; fi
   expect_in_log v.log "0.1.0"
+  if cmake -S v -B vb2 -DStaticProbes_DIR="$module_dir" >v2.log 2>&1; then fail "version 9.0 was accepted from the source tree"; fi
+  expect_in_log v2.log "0.1.0"
   # With the tool installed beside the package and no other dtrace to be
   # found, the package finds <prefix>/bin/probe-build.
   pb_ready
@@ -496,7 +517,7 @@ EOD
     { cat pkg.log >&2; fail "installing the package with the tool failed"; }
   [ -x prefix/bin/probe-build ] || fail "probe-build was not installed"
   mkdir bin; for t in ld as; do ln -s "$(command -v $t)" bin/; done
-  PATH=$work/bin "$(command -v cmake)" -G Ninja -S "$example" -B tool -DHELLO_USE_INSTALLED_STATIC_PROBES=ON \
+  PATH=$work/bin "$(command -v cmake)" -G Ninja -S "$example" -B tool \
     -DCMAKE_PREFIX_PATH="$work/prefix" -DSTATIC_PROBES=ON -DCMAKE_FIND_USE_CMAKE_SYSTEM_PATH=OFF \
     -DCMAKE_C_COMPILER="$(command -v cc)" -DCMAKE_MAKE_PROGRAM="$(command -v ninja)" >tool.configure.log 2>&1 ||
     { cat tool.configure.log >&2; fail "configuring with the installed tool failed"; }
@@ -541,6 +562,12 @@ EOD
       fail "$how: the subproject installs the package into the user's prefix"
     fi
   done ;;
+few-lines)
+  # A library plus a program with probes: at most 4 lines of CMake, counted
+  # in the example, and the count the docs give is the example's.
+  lines=$(grep -c -E '^[^#]*(StaticProbes|static_probes_)' "$example/CMakeLists.txt")
+  [ "$lines" -le 4 ] || { grep -n -E '^[^#]*(StaticProbes|static_probes_)' "$example/CMakeLists.txt" >&2; fail "the example spends $lines lines on probes"; }
+  grep -q "CMakeLists.txt: $lines lines" "$top/docs/cmake.md" || fail "docs/cmake.md does not say 'CMakeLists.txt: $lines lines'" ;;
 lenient-wrapper)
   # SystemTap's wrapper drops the probes it cannot parse and exits 0; the
   # module reads every provider itself first. A missing ')' on line 5 stops
