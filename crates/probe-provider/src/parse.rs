@@ -1144,6 +1144,7 @@ impl<'t> Parser<'t> {
                         "double" => &mut spec.double,
                         "void" => &mut spec.void,
                         "bool" | "_Bool" => &mut spec.bool_,
+                        "__int128" => &mut spec.int128,
                         "string" => &mut spec.string,
                         "struct" | "union" | "enum" => {
                             if after_pointer || spec.has_base() {

@@ -184,8 +184,15 @@ impl Emitter for Sdt {
             };
             let (class, modifier) = self.operand(size);
             operands.push(format!("a{i} = in({class}) {value}"));
+            // `f` marks a floating-point value (its bits, in an integer
+            // register), as <sys/sdt.h> and the C header write it.
+            let float = if matches!(a.kind, ArgKind::Float { .. }) {
+                "f"
+            } else {
+                ""
+            };
             note_args.push(format!(
-                "{}{size}@{{a{i}{modifier}}}",
+                "{}{size}{float}@{{a{i}{modifier}}}",
                 if signed { "-" } else { "" }
             ));
         }
