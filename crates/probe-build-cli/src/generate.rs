@@ -20,6 +20,8 @@ pub enum HeaderFlavor {
     Illumos,
     /// FreeBSD: as illumos, with <sys/sdt.h> for `_DTRACE_VERSION`.
     Freebsd,
+    /// Oracle Linux (Oracle's DTrace): as illumos, with the is-enabled flag Oracle's `dtrace -G` expects.
+    Oracle,
 }
 
 /// The header of `flavor`. `output_name` (the output's file name, when it
@@ -58,6 +60,14 @@ pub fn header(
                 options = options.output_name(name);
             }
             probe_gen::illumos_header::generate(file, &options)
+        }
+        HeaderFlavor::Oracle => {
+            use probe_gen::oracle_header::OracleHeaderOptions;
+            let mut options = OracleHeaderOptions::new();
+            if let Some(name) = output_name {
+                options = options.output_name(name);
+            }
+            probe_gen::oracle_header::generate(file, &options)
         }
     };
     Ok(text.into_bytes())

@@ -10,6 +10,7 @@ mod dtrace_names;
 pub mod dtrace_shim;
 pub mod illumos_header;
 pub mod macos_header;
+pub mod oracle_header;
 pub mod rust_module;
 pub mod sdt_header;
 #[cfg(feature = "stub-object")]
