@@ -22,6 +22,8 @@
 //! - the is-enabled statement expression is marked `__extension__`, so
 //!   `-Wpedantic` builds stay quiet (Oracle's header declares itself a system
 //!   header for that);
+//! - with `_DTRACE_VERSION` 0 a probe macro is `do { } while (0)`, not
+//!   empty, so `if (...) PROBE(x);` stays free of `-Wempty-body` warnings;
 //! - only the file's own providers are written (Oracle's `-h -xnolibs` adds an
 //!   empty block for each provider its libraries would have defined).
 
@@ -118,7 +120,7 @@ fn write_provider(out: &mut String, provider: &Provider) {
         let macro_name = probe_macro(provider, probe);
         let _ = writeln!(
             out,
-            "#define\t{macro_name}({})",
+            "#define\t{macro_name}({}) do {{ }} while (0)",
             macro_params(probe.args.len())
         );
         let _ = writeln!(out, "#define\t{macro_name}_ENABLED() (0)");
@@ -148,6 +150,7 @@ mod tests {
             "extern void __dtraceenabled_myapp___request__start(uint32_t *);",
             "extern void __dtrace_myapp___tick(void);",
             "#define\tMYAPP_TICK_ENABLED() (0)",
+            "#define\tMYAPP_TICK() do { } while (0)",
             "#include <stdint.h>",
             "#ifndef\t_P_H",
         ] {
