@@ -20,7 +20,8 @@
 //! - an ELF program or library: the linker filled in the function's address,
 //!   so a site is that address plus the offset;
 //! - a Mach-O program: `ld64` records each offset from the start of the DOF
-//!   section, pointing at the call's 32-bit operand on x86_64 (one byte into
+//!   section (a signed 32-bit value: the code comes first), pointing at the
+//!   call's 32-bit operand on x86_64 (one byte into
 //!   the rewritten instruction: xnu takes it back) and at the instruction on
 //!   arm64. Sites are given at the start of the rewritten instruction.
 //!
@@ -231,8 +232,14 @@ pub fn read_bytes(path: impl AsRef<Path>, data: &[u8]) -> Result<DofFile, Inspec
             .map_err(|err| bad(format!("section {name}: {err}")))?;
         let locate = |probe: &DofProbe, offset: u32| -> Site {
             if macho {
-                let back = u64::from(x86);
-                Site::Address(section.address() + u64::from(offset) - back)
+                // A signed offset: the sites come before the section.
+                let from_section = offset as i32 as i64 as u64;
+                Site::Address(
+                    section
+                        .address()
+                        .wrapping_add(from_section)
+                        .wrapping_sub(u64::from(x86)),
+                )
             } else if kind == FileKind::Relocatable {
                 Site::InFunction(probe.function.clone(), offset)
             } else {
