@@ -547,7 +547,12 @@ pub fn format_text(files: &[DofFile]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let probes = file.probes().count();
+        // A probe with sites in several functions has one record for each.
+        let probes = file
+            .probes()
+            .map(|(p, q)| (p.name.as_str(), q.name.as_str()))
+            .collect::<HashSet<_>>()
+            .len();
         let providers: HashSet<&str> = file.probes().map(|(p, _)| p.name.as_str()).collect();
         let _ = writeln!(
             out,
