@@ -813,6 +813,39 @@ mod tests {
     }
 
     #[test]
+    fn text_and_json() {
+        let (mut dof, _) = parse(&sample(false)).unwrap();
+        dof.section = ".SUNW_dof".into();
+        let probe = &mut dof.providers[0].probes[0];
+        probe.sites = vec![Site::Address(0x1034), Site::Address(0x1050)];
+        probe.enabled_sites = vec![Site::InFunction("main".into(), 0x21)];
+        let file = DofFile {
+            path: PathBuf::from("prog"),
+            kind: FileKind::Executable,
+            format: "ELF",
+            address_size: 8,
+            big_endian: false,
+            machine: "x86_64".into(),
+            dofs: vec![dof],
+        };
+        assert_eq!(
+            format_text(&[file.clone()]),
+            "prog: 1 DOF probe in 1 provider (executable, ELF64 little-endian x86_64)\n\
+             p:main:go(int, char *) -> (int, string) sites=0x1034,0x1050 enabled=main+0x21\n"
+        );
+        assert_eq!(
+            format_json_objects(&[file.clone()]),
+            ["{\"file\": \"prog\", \"format\": \"dof\", \"kind\": \"executable\", \"class\": 64, \
+              \"endian\": \"little\", \"machine\": \"x86_64\", \"providers\": [{\"name\": \"p\", \
+              \"probes\": [{\"name\": \"go\", \"function\": \"main\", \"native\": [\"int\", \"char *\"], \
+              \"translated\": [\"int\", \"string\"], \"mapping\": [0, 1], \"sites\": [\"0x1034\", \
+              \"0x1050\"], \"enabled_sites\": [\"main+0x21\"]}]}]}"]
+        );
+        let names: Vec<_> = file.probe_names().into_iter().collect();
+        assert_eq!(names, [("p".to_string(), "go".to_string())]);
+    }
+
+    #[test]
     fn damage_is_an_error_not_a_panic() {
         let blob = sample(false);
         // Every truncation and every single-byte change either decodes or
