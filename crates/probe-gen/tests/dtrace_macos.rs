@@ -412,14 +412,17 @@ fn check_dof(
 }
 
 fn check_corpus(arch: Arch, linker: &Linker) -> usize {
-    let mut total = 0;
+    let (mut probes, mut enabled) = (0, 0);
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let r = check_file(&name, &file, arch, linker);
-        total += r.probes + r.enabled;
+        probes += r.probes;
+        enabled += r.enabled;
     }
+    let total = probes + enabled;
     eprintln!(
-        "{}, {linker:?}: {total} sites rewritten and checked",
+        "{}, {linker:?}: {total} sites rewritten and checked ({probes} probe sites, {enabled} \
+         is-enabled sites)",
         arch.name()
     );
     assert!(total > 100);
