@@ -313,9 +313,7 @@ pub fn parse(data: &[u8]) -> Result<(Dof, usize), DofError> {
     let r = Reader { data, big };
     let mut sections = Vec::with_capacity(secnum.min(1024));
     for i in 0..secnum {
-        let at = secoff
-            .checked_add(i.checked_mul(secsize).unwrap_or(usize::MAX))
-            .unwrap_or(usize::MAX);
+        let at = secoff.saturating_add(i.saturating_mul(secsize));
         let section = Section {
             kind: r.u32(at)?,
             entsize: r.u32(at + 12)?,
@@ -829,12 +827,12 @@ mod tests {
             dofs: vec![dof],
         };
         assert_eq!(
-            format_text(&[file.clone()]),
+            format_text(std::slice::from_ref(&file)),
             "prog: 1 DOF probe in 1 provider (executable, ELF64 little-endian x86_64)\n\
              p:main:go(int, char *) -> (int, string) sites=0x1034,0x1050 enabled=main+0x21\n"
         );
         assert_eq!(
-            format_json_objects(&[file.clone()]),
+            format_json_objects(std::slice::from_ref(&file)),
             ["{\"file\": \"prog\", \"format\": \"dof\", \"kind\": \"executable\", \"class\": 64, \
               \"endian\": \"little\", \"machine\": \"x86_64\", \"providers\": [{\"name\": \"p\", \
               \"probes\": [{\"name\": \"go\", \"function\": \"main\", \"native\": [\"int\", \"char *\"], \
