@@ -39,6 +39,12 @@ use probe_gen::oracle_header::{self, OracleHeaderOptions};
 use probe_inspect::dof::{self, DofFile, Site};
 use probe_provider::{parse_str, ProviderFile, TypeClass};
 
+/// Set for programs run outside `dtrace -c`: `drti.o` then does not hand
+/// their DOF to `dtprobed`. The daemon here (a FUSE fallback for a kernel
+/// without CUSE) never hears of a process's exit and keeps its probes, so a
+/// later process with the same pid may not get its own registered.
+const NO_REGISTRATION: &str = "DTRACE_DOF_INIT_DISABLE";
+
 /// Oracle's `dtrace`, or `None` (after saying why) when it is not there.
 fn oracle_dtrace() -> Option<PathBuf> {
     match std::env::var_os("STATIC_PROBES_ORACLE_DTRACE") {
@@ -289,7 +295,7 @@ fn check_corpus_file(dtrace: &Path, path: &Path, file: &ProviderFile) -> Counts 
         .args(["-pie", "-o", "prog-pie", "prog-pie.o", "dof.o"])
         .current_dir(&dir));
     for exe in ["prog", "prog-pie"] {
-        run(&mut Command::new(dir.join(exe)));
+        run(Command::new(dir.join(exe)).env(NO_REGISTRATION, "1"));
         let linked = dof::read_file(dir.join(exe)).unwrap();
         let bytes = std::fs::read(dir.join(exe)).unwrap();
         let mut seen = 0;
@@ -472,7 +478,7 @@ fn probes_fire_under_oracle_dtrace_with_their_arguments() {
     let mut fired = 0;
     for exe in ["prog", "prog-pie"] {
         // Untraced, the is-enabled test is false.
-        let plain = run(&mut Command::new(dir.join(exe)));
+        let plain = run(Command::new(dir.join(exe)).env(NO_REGISTRATION, "1"));
         assert_eq!(plain, "gated disabled\n", "{exe}");
         let out = Command::new("timeout")
             .arg("120")
@@ -520,6 +526,7 @@ fn is_enabled_reads_the_flag_the_tracer_sets() {
     // What Oracle's is-enabled probe does at the site: store 1 through the
     // pointer in the first argument register.
     let out = run(Command::new("gdb")
+        .env(NO_REGISTRATION, "1")
         .args(["-nx", "-batch", "-ex"])
         .arg(format!("break *{site:#x}"))
         .args([
@@ -533,6 +540,7 @@ fn is_enabled_reads_the_flag_the_tracer_sets() {
         .arg(dir.join("prog")));
     assert!(out.contains("gated enabled"), "{out}");
     let out = run(Command::new("gdb")
+        .env(NO_REGISTRATION, "1")
         .args(["-nx", "-batch", "-ex"])
         .arg(format!("break *{site:#x}"))
         .args(["-ex", "run", "-ex", "continue"])
