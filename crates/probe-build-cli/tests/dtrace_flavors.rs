@@ -45,44 +45,26 @@ fn stand_in() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/stand-ins/dtrace-illumos")
 }
 
-/// Apple's ld64 from `$STATIC_PROBES_LD64`, or `None` after saying why not.
-fn apple_ld64() -> Option<PathBuf> {
-    match std::env::var_os("STATIC_PROBES_LD64") {
-        Some(prefix) if !prefix.is_empty() => Some(PathBuf::from(prefix)),
-        _ => {
-            eprintln!(
-                "skip: STATIC_PROBES_LD64 is not set (scripts/real-dtrace-tools builds Apple's \
-                 ld64 from ../shared/tools)"
-            );
-            None
-        }
-    }
-}
-
-/// Oracle's dtrace from `$STATIC_PROBES_ORACLE_DTRACE`, or `None` after
-/// saying why not.
-fn oracle_dtrace() -> Option<PathBuf> {
-    match std::env::var_os("STATIC_PROBES_ORACLE_DTRACE") {
-        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
-        _ => {
-            eprintln!(
-                "skip: STATIC_PROBES_ORACLE_DTRACE is not set (scripts/real-dtrace-tools builds \
-                 Oracle's dtrace from ../shared/tools)"
-            );
-            None
-        }
-    }
-}
-
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, the illumos stand-in"]
 fn macos_flavor_links_with_ld64_lld() {
+    probe_test_support::require_tools!(
+        "python3",
+        "clang-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     macos_flavor_links(None);
 }
 
 #[test]
-#[ignore = "system tier: needs STATIC_PROBES_LD64"]
+#[ignore = "system tier: needs STATIC_PROBES_LD64, clang-16, llvm-16"]
 fn macos_flavor_links_with_apples_ld64_and_lists_its_dof() {
-    let Some(prefix) = apple_ld64() else { return };
+    probe_test_support::require_tools!("clang-16", "llvm-nm-16", "llvm-objdump-16");
+    let Some(prefix) = probe_test_support::apple_ld64() else {
+        return;
+    };
     macos_flavor_links(Some(&prefix));
 }
 
@@ -197,7 +179,15 @@ fn macos_flavor_links(apple: Option<&std::path::Path>) {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, the illumos stand-in"]
 fn illumos_and_freebsd_flavors_build_through_dtrace_g() {
+    probe_test_support::require_tools!(
+        "python3",
+        "clang-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     for flavor in ["illumos", "freebsd"] {
         let s = Scratch::new(&format!("flavor-{flavor}"));
         let p = s.write("vm.d", PROVIDER);
@@ -298,7 +288,8 @@ fn include_guard_follows_the_output_name() {
 #[test]
 #[ignore = "system tier: needs STATIC_PROBES_ORACLE_DTRACE"]
 fn oracle_flavor_builds_through_oracle_dtrace_g_and_lists_its_dof() {
-    let Some(dtrace) = oracle_dtrace() else {
+    probe_test_support::require_tools!("gcc");
+    let Some(dtrace) = probe_test_support::oracle_dtrace() else {
         return;
     };
     let s = Scratch::new("flavor-oracle");

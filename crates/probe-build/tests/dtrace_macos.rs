@@ -22,22 +22,22 @@ use std::process::Command;
 mod common;
 
 use common::{fixture, run, scratch};
-use probe_build::{Backend, Build, MacosArch};
+use probe_build::{Arch, Backend, Build};
 
 fn module_for(dir: &Path, arch: &str) -> String {
     let out = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
         .c_header("probes.h")
-        .target("macos", arch)
+        .target(&format!("{arch}-apple-darwin"))
         .out_dir(dir)
         .cargo_metadata(false)
         .try_compile()
         .unwrap();
     let expected = if arch == "x86_64" {
-        MacosArch::X86_64
+        Arch::X86_64
     } else {
-        MacosArch::Aarch64
+        Arch::Aarch64
     };
     assert_eq!(out.backend, Backend::Macos(expected));
     std::fs::read_to_string(&out.module).unwrap()
@@ -144,34 +144,20 @@ fn expected_symbols() -> Vec<String> {
     let file = probe_provider::parse_file(fixture("kinds.d")).unwrap();
     let provider = &file.providers[0];
     let mut names = vec![
-        probe_gen::macos_header::typedefs_symbol(provider),
-        probe_gen::macos_header::stability_symbol(provider, &file.pragmas).unwrap(),
+        probe_target::names::macos::typedefs_symbol(provider),
+        probe_target::names::macos::stability_symbol(provider),
     ];
     for probe in &provider.probes {
         names.push(format!(
             "_{}",
-            probe_gen::macos_header::probe_function_name(provider, probe)
+            probe_target::names::macos::probe_function_name(provider, probe)
         ));
         names.push(format!(
             "_{}",
-            probe_gen::macos_header::isenabled_function_name(provider, probe)
+            probe_target::names::macos::isenabled_function_name(provider, probe)
         ));
     }
     names
-}
-
-/// Apple's ld64 from `$STATIC_PROBES_LD64`, or `None` after saying why not.
-fn apple_ld64() -> Option<PathBuf> {
-    match std::env::var_os("STATIC_PROBES_LD64") {
-        Some(prefix) if !prefix.is_empty() => Some(PathBuf::from(prefix)),
-        _ => {
-            eprintln!(
-                "skip: STATIC_PROBES_LD64 is not set (scripts/real-dtrace-tools builds Apple's \
-                 ld64 from ../shared/tools)"
-            );
-            None
-        }
-    }
 }
 
 /// Links `objects` into `exe` with rust-lld, or with Apple's ld64 installed
@@ -388,26 +374,36 @@ fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str, apple: Option<&Pat
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn x86_64_sites_rewritten_by_rust_lld() {
+    probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
     check_arch("x86_64", "x86_64-apple-darwin", "x86_64", None);
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn aarch64_sites_rewritten_by_rust_lld() {
+    probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
     check_arch("aarch64", "aarch64-apple-darwin", "arm64", None);
 }
 
 #[test]
 #[ignore = "system tier: needs STATIC_PROBES_LD64"]
 fn x86_64_sites_rewritten_by_apples_ld64() {
-    let Some(prefix) = apple_ld64() else { return };
+    probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
+    let Some(prefix) = probe_test_support::apple_ld64() else {
+        return;
+    };
     check_arch("x86_64", "x86_64-apple-darwin", "x86_64", Some(&prefix));
 }
 
 #[test]
 #[ignore = "system tier: needs STATIC_PROBES_LD64"]
 fn aarch64_sites_rewritten_by_apples_ld64() {
-    let Some(prefix) = apple_ld64() else { return };
+    probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
+    let Some(prefix) = probe_test_support::apple_ld64() else {
+        return;
+    };
     check_arch("aarch64", "aarch64-apple-darwin", "arm64", Some(&prefix));
 }
 

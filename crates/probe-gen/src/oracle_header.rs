@@ -30,11 +30,12 @@
 use std::fmt::Write as _;
 
 use probe_provider::{Provider, ProviderFile};
+use probe_target::names::dtrace::probe_macro;
+use probe_target::names::illumos::{isenabled_function_name, probe_function_name};
 
-use crate::dtrace_names::{
-    default_output_name, macro_params, needs, probe_macro, prototype_params, write_header,
+use crate::dtrace_frame::{
+    default_output_name, macro_params, needs, prototype_params, write_header,
 };
-use crate::illumos_header::{isenabled_function_name, probe_function_name};
 
 /// Options for [`generate`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -21,6 +21,7 @@ use std::process::Command;
 use dtrace_support::{corpus, program, run, run_failing, work_dir, write};
 use probe_gen::macos_header::{self, MacosHeaderOptions};
 use probe_provider::{parse_str, ProviderFile};
+use probe_target::names::macos;
 
 const CLANG: &str = "clang-16";
 const LD64: &str = "ld64.lld-16";
@@ -91,16 +92,7 @@ enum Linker {
 
 /// Apple's ld64 from `$STATIC_PROBES_LD64`, or `None` after saying why not.
 fn apple_ld64() -> Option<Linker> {
-    match std::env::var_os("STATIC_PROBES_LD64") {
-        Some(prefix) if !prefix.is_empty() => Some(Linker::Apple(PathBuf::from(prefix))),
-        _ => {
-            eprintln!(
-                "skip: STATIC_PROBES_LD64 is not set (scripts/real-dtrace-tools builds Apple's \
-                 ld64 from ../shared/tools)"
-            );
-            None
-        }
-    }
+    probe_test_support::apple_ld64().map(Linker::Apple)
 }
 
 /// Links like `ld64.lld-16 -arch ARCH -platform_version macos 11.0 11.0 -e
@@ -250,8 +242,7 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch, linker: &Linker) -> S
             "ld64"
         }
     ));
-    let header =
-        macos_header::generate(file, &MacosHeaderOptions::new().output_name("probes.h")).unwrap();
+    let header = macos_header::generate(file, &MacosHeaderOptions::new().output_name("probes.h"));
     write(&dir.join("probes.h"), &header);
     write(&dir.join("prog.c"), &program(file, "probes.h"));
     let object = dir.join("prog.o");
@@ -261,8 +252,8 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch, linker: &Linker) -> S
     // The object refers to each provider's stability and typedefs symbols.
     let undefined = undefined_symbols(&object);
     for provider in file.providers.iter().filter(|p| !p.probes.is_empty()) {
-        let stability = macos_header::stability_symbol(provider, &file.pragmas).unwrap();
-        let typedefs = macos_header::typedefs_symbol(provider);
+        let stability = macos::stability_symbol(provider);
+        let typedefs = macos::typedefs_symbol(provider);
         assert!(
             undefined.contains(&stability),
             "{name}: {stability} not in {undefined:?}"
@@ -272,11 +263,8 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch, linker: &Linker) -> S
             "{name}: {typedefs} not in {undefined:?}"
         );
         for probe in &provider.probes {
-            let p = format!("_{}", macos_header::probe_function_name(provider, probe));
-            let e = format!(
-                "_{}",
-                macos_header::isenabled_function_name(provider, probe)
-            );
+            let p = format!("_{}", macos::probe_function_name(provider, probe));
+            let e = format!("_{}", macos::isenabled_function_name(provider, probe));
             assert!(undefined.contains(&p), "{name}: {p} not referenced");
             assert!(undefined.contains(&e), "{name}: {e} not referenced");
         }
@@ -430,25 +418,43 @@ fn check_corpus(arch: Arch, linker: &Linker) -> usize {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn corpus_links_and_every_site_is_rewritten_x86_64() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     check_corpus(Arch::X86_64, &Linker::Lld);
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn corpus_links_and_every_site_is_rewritten_arm64() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     check_corpus(Arch::Arm64, &Linker::Lld);
 }
 
 #[test]
-#[ignore = "system tier: needs STATIC_PROBES_LD64"]
+#[ignore = "system tier: needs STATIC_PROBES_LD64, clang-16, llvm-16"]
 fn corpus_links_with_apples_ld64_x86_64() {
+    probe_test_support::require_tools!("clang-16", "llvm-nm-16", "llvm-objdump-16");
     let Some(ld64) = apple_ld64() else { return };
     check_corpus(Arch::X86_64, &ld64);
 }
 
 #[test]
-#[ignore = "system tier: needs STATIC_PROBES_LD64"]
+#[ignore = "system tier: needs STATIC_PROBES_LD64, clang-16, llvm-16"]
 fn corpus_links_with_apples_ld64_arm64() {
+    probe_test_support::require_tools!("clang-16", "llvm-nm-16", "llvm-objdump-16");
     let Some(ld64) = apple_ld64() else { return };
     check_corpus(Arch::Arm64, &ld64);
 }
@@ -464,8 +470,7 @@ fn check_enabled_only(linker: &Linker) {
     for arch in [Arch::X86_64, Arch::Arm64] {
         let dir = work_dir(&format!("macos-enabled-only-{}", arch.name()));
         let header =
-            macos_header::generate(&file, &MacosHeaderOptions::new().output_name("probes.h"))
-                .unwrap();
+            macos_header::generate(&file, &MacosHeaderOptions::new().output_name("probes.h"));
         write(&dir.join("probes.h"), &header);
         write(
             &dir.join("prog.c"),
@@ -497,23 +502,34 @@ fn check_enabled_only(linker: &Linker) {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16"]
 fn a_probe_only_tested_with_enabled_links() {
+    probe_test_support::require_tools!("clang-16", "ld64.lld-16", "llvm-objdump-16");
     check_enabled_only(&Linker::Lld);
 }
 
 #[test]
-#[ignore = "system tier: needs STATIC_PROBES_LD64"]
+#[ignore = "system tier: needs STATIC_PROBES_LD64, clang-16, llvm-16"]
 fn a_probe_only_tested_with_enabled_links_with_apples_ld64() {
+    probe_test_support::require_tools!("clang-16", "llvm-objdump-16");
     let Some(ld64) = apple_ld64() else { return };
     check_enabled_only(&ld64);
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn corpus_compiles_as_cplusplus() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let dir = work_dir(&format!("macos-cxx-{name}"));
-        let header = macos_header::generate(&file, &MacosHeaderOptions::new()).unwrap();
+        let header = macos_header::generate(&file, &MacosHeaderOptions::new());
         write(&dir.join("probes.h"), &header);
         write(&dir.join("prog.cc"), &program(&file, "probes.h"));
         compile(
@@ -536,25 +552,31 @@ fn system_typedefs_are_listed_and_bool_is_encoded_as_c_bool() {
     .unwrap();
     let provider = &file.providers[0];
     assert_eq!(
-        macos_header::typedefs_symbol(provider),
+        macos::typedefs_symbol(provider),
         format!(
             "___dtrace_typedefs$sys$v2${}${}",
             hex("off_t"),
             hex("uid_t")
         )
     );
-    assert!(
-        macos_header::probe_function_name(provider, &provider.probes[0])
-            .ends_with(&format!("${}", hex("_Bool")))
-    );
+    assert!(macos::probe_function_name(provider, &provider.probes[0])
+        .ends_with(&format!("${}", hex("_Bool"))));
 }
 
 #[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn probes_disabled_leaves_no_dtrace_references() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     for (path, file) in corpus() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let dir = work_dir(&format!("macos-disabled-{name}"));
-        let header = macos_header::generate(&file, &MacosHeaderOptions::new()).unwrap();
+        let header = macos_header::generate(&file, &MacosHeaderOptions::new());
         write(&dir.join("probes.h"), &header);
         write(&dir.join("prog.c"), &program(&file, "probes.h"));
         let object = dir.join("prog.o");
@@ -581,19 +603,19 @@ fn names_match_apples_encoding() {
     let provider = &file.providers[0];
     let probe = &provider.probes[0];
     assert_eq!(
-        macos_header::probe_function_name(provider, probe),
+        macos::probe_function_name(provider, probe),
         "__dtrace_probe$Foo$added$v1$696e74"
     );
     assert_eq!(
-        macos_header::isenabled_function_name(provider, probe),
+        macos::isenabled_function_name(provider, probe),
         "__dtrace_isenabled$Foo$added$v1"
     );
     assert_eq!(
-        macos_header::stability_symbol(provider, &file.pragmas).unwrap(),
+        macos::stability_symbol(provider),
         "___dtrace_stability$Foo$v1$1_1_0_1_1_0_1_1_0_1_1_0_1_1_0"
     );
     assert_eq!(
-        macos_header::typedefs_symbol(provider),
+        macos::typedefs_symbol(provider),
         "___dtrace_typedefs$Foo$v2"
     );
 
@@ -609,7 +631,7 @@ fn names_match_apples_encoding() {
     let provider = &file.providers[0];
     let probe = &provider.probes[0];
     assert_eq!(
-        macos_header::probe_function_name(provider, probe),
+        macos::probe_function_name(provider, probe),
         format!(
             "__dtrace_probe$srv$req__start$v1${}${}${}${}",
             hex("conn_t *"),
@@ -619,19 +641,18 @@ fn names_match_apples_encoding() {
         )
     );
     assert_eq!(
-        macos_header::stability_symbol(provider, &file.pragmas).unwrap(),
+        macos::stability_symbol(provider),
         "___dtrace_stability$srv$v1$5_6_5_1_1_0_1_1_0_1_1_0_4_7_5"
     );
     assert_eq!(
-        macos_header::typedefs_symbol(provider),
+        macos::typedefs_symbol(provider),
         format!("___dtrace_typedefs$srv$v2${}", hex("conn_t"))
     );
 
     let header = macos_header::generate(
         &file,
         &MacosHeaderOptions::new().output_name("out/srv-probes.h"),
-    )
-    .unwrap();
+    );
     for line in [
         "#ifndef\t_SRV_PROBES_H",
         "#define SRV_STABILITY \"___dtrace_stability$srv$v1$5_6_5_1_1_0_1_1_0_1_1_0_4_7_5\"",
@@ -665,34 +686,15 @@ fn hex(s: &str) -> String {
 }
 
 #[test]
-fn bad_attributes_pragma_is_a_located_error() {
-    for (pragma, message) in [
-        (
-            "#pragma D attributes Bogus/Evolving/Common provider vm provider",
-            "unknown stability `Bogus`",
-        ),
-        (
-            "#pragma D attributes Evolving/Evolving/Kernel provider vm args",
-            "unknown dependency class `Kernel`",
-        ),
-        (
-            "#pragma D attributes Evolving provider vm everything",
-            "unknown attribute group `everything`",
-        ),
-        ("#pragma D attributes Evolving provider vm", "needs a group"),
-    ] {
-        let text = format!("provider vm {{ probe tick(); }};\n\n{pragma}\n");
-        let file = parse_str("bad.d", &text).unwrap();
-        let err = macos_header::generate(&file, &MacosHeaderOptions::new())
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("bad.d:3:1: error: "), "{err}");
-        assert!(err.contains(message), "{err}");
-    }
-}
-
-#[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn tools_are_installed() {
+    probe_test_support::require_tools!(
+        "clang-16",
+        "clang++-16",
+        "ld64.lld-16",
+        "llvm-nm-16",
+        "llvm-objdump-16"
+    );
     // A missing tool must fail the suite, not skip it.
     for tool in [CLANG, LD64, OBJDUMP, NM] {
         run(Command::new(tool).arg("--version"));

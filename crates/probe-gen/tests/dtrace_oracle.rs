@@ -34,10 +34,10 @@ use std::process::Command;
 
 use dtrace_support::{corpus, program, run, run_failing, work_dir, write};
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SymbolKind};
-use probe_gen::illumos_header::{isenabled_function_name, probe_function_name};
 use probe_gen::oracle_header::{self, OracleHeaderOptions};
 use probe_inspect::dof::{self, DofFile, Site};
 use probe_provider::{parse_str, ProviderFile, TypeClass};
+use probe_target::names::illumos::{isenabled_function_name, probe_function_name};
 
 /// Set for programs run outside `dtrace -c`: `drti.o` then does not hand
 /// their DOF to `dtprobed`. The daemon here (a FUSE fallback for a kernel
@@ -47,16 +47,7 @@ const NO_REGISTRATION: &str = "DTRACE_DOF_INIT_DISABLE";
 
 /// Oracle's `dtrace`, or `None` (after saying why) when it is not there.
 fn oracle_dtrace() -> Option<PathBuf> {
-    match std::env::var_os("STATIC_PROBES_ORACLE_DTRACE") {
-        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
-        _ => {
-            eprintln!(
-                "skip: STATIC_PROBES_ORACLE_DTRACE is not set (scripts/real-dtrace-tools builds \
-                 Oracle's dtrace from ../shared/tools)"
-            );
-            None
-        }
-    }
+    probe_test_support::oracle_dtrace()
 }
 
 /// A call site of a probe function in a relocatable object.
@@ -229,14 +220,16 @@ fn check_corpus_file(dtrace: &Path, path: &Path, file: &ProviderFile) -> Counts 
         for probe in &provider.probes {
             let entries: Vec<_> = dof
                 .probes()
-                .filter(|(p, q)| p.name == provider.name && q.name == probe.dtrace_name())
+                .filter(|(p, q)| {
+                    p.name == provider.name && q.name == probe_target::names::d_name(probe)
+                })
                 .map(|(_, q)| q)
                 .collect();
             assert!(
                 !entries.is_empty(),
                 "{name}: {}:{} not in the DOF",
                 provider.name,
-                probe.dtrace_name()
+                probe_target::names::d_name(probe)
             );
             let native: Vec<String> = probe.args.iter().map(|a| dof_type_name(&a.ty)).collect();
             let translated: Vec<String> = probe
@@ -511,6 +504,7 @@ fn probes_fire_under_oracle_dtrace_with_their_arguments() {
 #[test]
 #[ignore = "system tier: needs STATIC_PROBES_ORACLE_DTRACE and gdb"]
 fn is_enabled_reads_the_flag_the_tracer_sets() {
+    probe_test_support::require_tools!("gdb");
     let Some(dtrace) = oracle_dtrace() else {
         return;
     };

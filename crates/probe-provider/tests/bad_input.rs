@@ -475,3 +475,29 @@ fn errors_point_at_lines_after_crlf_and_bom() {
     let shown = reject("\u{feff}provider p {\r\n  probe x(int)\r\n};\r\n");
     assert_error(&shown, "2:15", "missing `;`");
 }
+
+/// `#pragma D attributes` about a provider of the file must be readable:
+/// macOS bakes them into a symbol, DTrace into the DOF.
+#[test]
+fn bad_attributes_pragma_is_a_located_error() {
+    for (pragma, message) in [
+        (
+            "#pragma D attributes Bogus/Evolving/Common provider vm provider",
+            "unknown stability `Bogus`",
+        ),
+        (
+            "#pragma D attributes Evolving/Evolving/Kernel provider vm args",
+            "unknown dependency class `Kernel`",
+        ),
+        (
+            "#pragma D attributes Evolving provider vm everything",
+            "unknown attribute group `everything`",
+        ),
+        ("#pragma D attributes Evolving provider vm", "needs a group"),
+    ] {
+        let text = format!("provider vm {{ probe tick(); }};\n\n{pragma}\n");
+        let err = parse_str("bad.d", &text).unwrap_err().to_string();
+        assert!(err.starts_with("bad.d:3:1: error: "), "{err}");
+        assert!(err.contains(message), "{err}");
+    }
+}
