@@ -119,23 +119,6 @@ pub fn corpus_files() -> Vec<PathBuf> {
     files
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_the_shell_and_not_a_made_up_tool() {
-        assert!(tool_present("sh"));
-        assert!(!tool_present("no-such-tool-anywhere"));
-        assert!(!tool_present("/no/such/path"));
-    }
-
-    #[test]
-    fn the_corpus_is_in_the_repository() {
-        assert!(corpus_files().len() >= 12);
-    }
-}
-
 /// Oracle's `dtrace` for Linux, from `$STATIC_PROBES_ORACLE_DTRACE`, or
 /// `None` after saying why the test skips. These real tools are built
 /// outside the repository (`scripts/real-dtrace-tools`, from
@@ -162,5 +145,22 @@ fn real_tool(variable: &str, what: &str) -> Option<PathBuf> {
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_shell_and_not_a_made_up_tool() {
+        assert!(tool_present("sh"));
+        assert!(!tool_present("no-such-tool-anywhere"));
+        assert!(!tool_present("/no/such/path"));
+    }
+
+    #[test]
+    fn the_corpus_is_in_the_repository() {
+        assert!(corpus_files().len() >= 12);
     }
 }
