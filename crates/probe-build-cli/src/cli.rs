@@ -55,7 +55,7 @@ pub enum Command {
     /// Write a bpftrace script printing every probe with its named arguments.
     #[command(after_help = EXIT_CODES)]
     Bpftrace(BpftraceArgs),
-    /// List the SDT probes in ELF files, or check them against a provider file.
+    /// List the probes of ELF files and macOS programs (SDT notes, DTrace DOF), or check them against a provider file.
     #[command(after_help = EXIT_CODES)]
     List(ListArgs),
 }
@@ -151,7 +151,7 @@ pub struct BpftraceArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// ELF executables, shared libraries or relocatable objects.
+    /// ELF executables, shared libraries or relocatable objects; macOS programs.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print JSON instead of text.

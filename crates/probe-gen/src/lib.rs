@@ -13,6 +13,7 @@ mod dtrace_frame;
 pub mod dtrace_shim;
 pub mod illumos_header;
 pub mod macos_header;
+pub mod oracle_header;
 pub mod rust_module;
 pub mod sdt_header;
 #[cfg(feature = "stub-object")]

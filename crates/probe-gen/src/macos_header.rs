@@ -12,6 +12,11 @@
 //! and hand the names to libdtrace, which rebuilds the provider from them and
 //! writes the DOF into `__TEXT,__dof_PROV`. No `dtrace -G` step exists.
 //!
+//! Each `_ENABLED()` also holds a probe site for its probe that never runs
+//! (behind an empty `asm goto`): Apple's linker knows a probe, and its
+//! argument types, only from probe sites, and fails the link for a probe that
+//! is tested but never fired. The site costs code size, not time.
+//!
 //! `DTRACE_PROBES_DISABLED` set to a non-zero value turns every macro into a
 //! no-op, as in Apple's headers.
 
@@ -79,11 +84,20 @@ fn write_provider(out: &mut String, provider: &Provider, stability: &str) {
              }} while (0)\n",
             probe_function_name(provider, probe)
         );
+        // The `_site` block is a probe site that never runs: an empty
+        // `asm goto` may jump there as far as the compiler knows, so the call
+        // stays (out of line, no instruction on the taken path). Apple's
+        // linker builds a probe from its probe sites only, and fails the link
+        // ("probe ... doesn't exist", dt_ld.cpp) for a probe that is tested
+        // with _ENABLED() but never fired.
+        let zeros = vec!["0"; probe.args.len()].join(", ");
         let _ = write!(
             out,
             "#define\t{macro_name}_ENABLED() \\\n\
-             \t({{ int _r = {}(); \\\n\
-             \t\t__asm__ volatile(\"\"); \\\n\
+             \t({{ __label__ _site; \\\n\
+             \t\tint _r = {}(); \\\n\
+             \t\t__asm__ goto(\"\" : : : : _site); \\\n\
+             \t\tif (0) {{ _site: {macro_name}({zeros}); }} \\\n\
              \t\t_r; }})\n",
             isenabled_function_name(provider, probe)
         );

@@ -5,11 +5,17 @@
 //! is then read back from the executable with llvm-objdump-16, and the
 //! stability and typedefs references checked in the object with llvm-nm-16
 //! (lld builds no DOF and ignores them).
+//!
+//! With `$STATIC_PROBES_LD64` (the folder Apple's ld64 is installed in, with
+//! the libdtrace stand-in and libSystem stubs; `scripts/real-dtrace-tools`
+//! builds it from `../shared/tools`), the corpus is linked with Apple's ld64
+//! as well, and each program's DOF is checked too: one `__dof_` section per
+//! provider, and one offset per rewritten site, each at that site.
 
 mod dtrace_support;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dtrace_support::{corpus, program, run, run_failing, work_dir, write};
@@ -73,6 +79,46 @@ fn compile(dir: &Path, arch: Arch, source: &Path, object: &Path, extra: &[&str])
         .arg(source)
         .arg("-o")
         .arg(object));
+}
+
+/// Which linker rewrites the sites.
+#[derive(Clone, Debug)]
+enum Linker {
+    /// LLVM's ld64.lld-16.
+    Lld,
+    /// Apple's ld64, installed in this folder (bin/ld64, lib/...).
+    Apple(PathBuf),
+}
+
+/// Apple's ld64 from `$STATIC_PROBES_LD64`, or `None` after saying why not.
+fn apple_ld64() -> Option<Linker> {
+    probe_test_support::apple_ld64().map(Linker::Apple)
+}
+
+/// Links like `ld64.lld-16 -arch ARCH -platform_version macos 11.0 11.0 -e
+/// _main -o EXE OBJECT`. Apple's ld64 gets the libdtrace stand-in (its DOF
+/// pass loads libdtrace) and the libSystem stub a dynamic program needs.
+fn link_with(linker: &Linker, arch: Arch, object: &Path, exe: &Path) {
+    let Linker::Apple(prefix) = linker else {
+        return link(arch, object, exe);
+    };
+    run(Command::new(prefix.join("bin/ld64"))
+        .env("LD_PRELOAD", prefix.join("lib/libdtrace-shim.so"))
+        .args([
+            "-w",
+            "-arch",
+            arch.name(),
+            "-platform_version",
+            "macos",
+            "11.0",
+            "11.0",
+            "-e",
+            "_main",
+        ])
+        .arg("-o")
+        .arg(exe)
+        .arg(object)
+        .arg(prefix.join(format!("lib/libSystem-{}.dylib", arch.name()))));
 }
 
 fn link(arch: Arch, object: &Path, exe: &Path) {
@@ -184,9 +230,18 @@ struct SiteReport {
     enabled: usize,
 }
 
-/// Builds `file`'s program for `arch`, links it and checks every site.
-fn check_file(name: &str, file: &ProviderFile, arch: Arch) -> SiteReport {
-    let dir = work_dir(&format!("macos-{}-{name}", arch.name()));
+/// Builds `file`'s program for `arch`, links it and checks every site (and,
+/// linked by Apple's ld64, the DOF).
+fn check_file(name: &str, file: &ProviderFile, arch: Arch, linker: &Linker) -> SiteReport {
+    let dir = work_dir(&format!(
+        "macos-{}-{}-{name}",
+        arch.name(),
+        if matches!(linker, Linker::Lld) {
+            "lld"
+        } else {
+            "ld64"
+        }
+    ));
     let header = macos_header::generate(file, &MacosHeaderOptions::new().output_name("probes.h"));
     write(&dir.join("probes.h"), &header);
     write(&dir.join("prog.c"), &program(file, "probes.h"));
@@ -215,7 +270,7 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch) -> SiteReport {
         }
     }
 
-    link(arch, &object, &exe);
+    link_with(linker, arch, &object, &exe);
     let left: Vec<String> = undefined_symbols(&exe)
         .into_iter()
         .filter(|s| s.contains("dtrace"))
@@ -233,6 +288,8 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch) -> SiteReport {
         probes: 0,
         enabled: 0,
     };
+    // Rewritten sites by address: (is-enabled, provider, D probe name).
+    let mut rewritten: BTreeMap<u64, (bool, String, String)> = BTreeMap::new();
     for (offset, symbol) in relocations(&object) {
         let enabled = symbol.starts_with("___dtrace_isenabled$");
         if !enabled && !symbol.starts_with("___dtrace_probe$") {
@@ -271,6 +328,13 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch) -> SiteReport {
         } else {
             report.probes += 1;
         }
+        let mut parts = symbol.split('$').skip(1);
+        let provider = parts.next().unwrap().to_string();
+        let probe = parts.next().unwrap().replace("__", "-");
+        rewritten.insert(addr, (enabled, provider, probe));
+    }
+    if matches!(linker, Linker::Apple(_)) {
+        check_dof(name, file, &exe, &rewritten);
     }
     let declared: usize = file.providers.iter().map(|p| p.probes.len()).sum();
     assert!(
@@ -286,6 +350,73 @@ fn check_file(name: &str, file: &ProviderFile, arch: Arch) -> SiteReport {
     report
 }
 
+/// The DOF Apple's ld64 wrote into `exe`: one `__dof_` section per provider
+/// with probes (named after its first 9 characters), and exactly one offset
+/// for each rewritten site, at that site, under the right probe.
+fn check_dof(
+    name: &str,
+    file: &ProviderFile,
+    exe: &Path,
+    rewritten: &BTreeMap<u64, (bool, String, String)>,
+) {
+    let dof = probe_inspect::dof::read_file(exe).unwrap();
+    let mut sections: Vec<String> = dof.dofs.iter().map(|d| d.section.clone()).collect();
+    sections.sort();
+    let mut want: Vec<String> = file
+        .providers
+        .iter()
+        .filter(|p| !p.probes.is_empty())
+        .map(|p| format!("__dof_{}", p.name.chars().take(9).collect::<String>()))
+        .collect();
+    want.sort();
+    assert_eq!(sections, want, "{name}: DOF sections");
+    for d in &dof.dofs {
+        assert_eq!(
+            d.providers.len(),
+            1,
+            "{name}: one provider in {}",
+            d.section
+        );
+    }
+    let mut seen: BTreeMap<u64, (bool, String, String)> = BTreeMap::new();
+    for (provider, probe) in dof.probes() {
+        for (enabled, sites) in [(false, &probe.sites), (true, &probe.enabled_sites)] {
+            for site in sites {
+                let probe_inspect::dof::Site::Address(address) = site else {
+                    panic!("{name}: {site}")
+                };
+                let entry = (enabled, provider.name.clone(), probe.name.clone());
+                assert!(
+                    seen.insert(*address, entry).is_none(),
+                    "{name}: two DOF offsets for the site at {address:#x}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        &seen, rewritten,
+        "{name}: DOF sites against rewritten sites"
+    );
+}
+
+fn check_corpus(arch: Arch, linker: &Linker) -> usize {
+    let (mut probes, mut enabled) = (0, 0);
+    for (path, file) in corpus() {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let r = check_file(&name, &file, arch, linker);
+        probes += r.probes;
+        enabled += r.enabled;
+    }
+    let total = probes + enabled;
+    eprintln!(
+        "{}, {linker:?}: {total} sites rewritten and checked ({probes} probe sites, {enabled} \
+         is-enabled sites)",
+        arch.name()
+    );
+    assert!(total > 100);
+    total
+}
+
 #[test]
 #[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn corpus_links_and_every_site_is_rewritten_x86_64() {
@@ -296,14 +427,7 @@ fn corpus_links_and_every_site_is_rewritten_x86_64() {
         "llvm-nm-16",
         "llvm-objdump-16"
     );
-    let mut total = 0;
-    for (path, file) in corpus() {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let r = check_file(&name, &file, Arch::X86_64);
-        total += r.probes + r.enabled;
-    }
-    eprintln!("x86_64: {total} sites checked");
-    assert!(total > 100);
+    check_corpus(Arch::X86_64, &Linker::Lld);
 }
 
 #[test]
@@ -316,14 +440,80 @@ fn corpus_links_and_every_site_is_rewritten_arm64() {
         "llvm-nm-16",
         "llvm-objdump-16"
     );
-    let mut total = 0;
-    for (path, file) in corpus() {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let r = check_file(&name, &file, Arch::Arm64);
-        total += r.probes + r.enabled;
+    check_corpus(Arch::Arm64, &Linker::Lld);
+}
+
+#[test]
+#[ignore = "system tier: needs STATIC_PROBES_LD64, clang-16, llvm-16"]
+fn corpus_links_with_apples_ld64_x86_64() {
+    probe_test_support::require_tools!("clang-16", "llvm-nm-16", "llvm-objdump-16");
+    let Some(ld64) = apple_ld64() else { return };
+    check_corpus(Arch::X86_64, &ld64);
+}
+
+#[test]
+#[ignore = "system tier: needs STATIC_PROBES_LD64, clang-16, llvm-16"]
+fn corpus_links_with_apples_ld64_arm64() {
+    probe_test_support::require_tools!("clang-16", "llvm-nm-16", "llvm-objdump-16");
+    let Some(ld64) = apple_ld64() else { return };
+    check_corpus(Arch::Arm64, &ld64);
+}
+
+/// A probe only ever tested with `_ENABLED()`: Apple's linker builds probes
+/// from probe sites, so `_ENABLED()` carries one that never runs.
+fn check_enabled_only(linker: &Linker) {
+    let file = parse_str(
+        "e.d",
+        "provider vm { probe tick(int); probe only__tested(const char *, long); };",
+    )
+    .unwrap();
+    for arch in [Arch::X86_64, Arch::Arm64] {
+        let dir = work_dir(&format!("macos-enabled-only-{}", arch.name()));
+        let header =
+            macos_header::generate(&file, &MacosHeaderOptions::new().output_name("probes.h"));
+        write(&dir.join("probes.h"), &header);
+        write(
+            &dir.join("prog.c"),
+            "#include \"probes.h\"\nint g;\nint main(void)\n{\n\tVM_TICK(1);\n\
+             \tif (VM_ONLY_TESTED_ENABLED())\n\t\tg = 1;\n\treturn g;\n}\n",
+        );
+        let object = dir.join("prog.o");
+        compile(&dir, arch, &dir.join("prog.c"), &object, &[]);
+        let exe = dir.join("prog");
+        link_with(linker, arch, &object, &exe);
+        let bytes = text_bytes(&exe);
+        let probe = arch.rewritten(false);
+        // VM_TICK's site and the one in _ENABLED(), both rewritten.
+        let sites = bytes
+            .keys()
+            .filter(|&&a| read(&bytes, a, probe.len()) == probe)
+            .count();
+        assert!(sites >= 2, "{}: {sites} probe sites", arch.name());
+        if matches!(linker, Linker::Apple(_)) {
+            let dof = probe_inspect::dof::read_file(&exe).unwrap();
+            let (_, tested) = dof
+                .probes()
+                .find(|(_, p)| p.name == "only-tested")
+                .expect("the probe is in the DOF");
+            assert_eq!(tested.native_types, ["const char *", "long"]);
+            assert_eq!((tested.sites.len(), tested.enabled_sites.len()), (1, 1));
+        }
     }
-    eprintln!("arm64: {total} sites checked");
-    assert!(total > 100);
+}
+
+#[test]
+#[ignore = "system tier: clang-16, ld64.lld-16, llvm-16"]
+fn a_probe_only_tested_with_enabled_links() {
+    probe_test_support::require_tools!("clang-16", "ld64.lld-16", "llvm-objdump-16");
+    check_enabled_only(&Linker::Lld);
+}
+
+#[test]
+#[ignore = "system tier: needs STATIC_PROBES_LD64, clang-16, llvm-16"]
+fn a_probe_only_tested_with_enabled_links_with_apples_ld64() {
+    probe_test_support::require_tools!("clang-16", "llvm-objdump-16");
+    let Some(ld64) = apple_ld64() else { return };
+    check_enabled_only(&ld64);
 }
 
 #[test]
@@ -471,7 +661,8 @@ fn names_match_apples_encoding() {
         "\t__asm__ volatile(\".reference \" SRV_TYPEDEFS); \\",
         "\t__asm__ volatile(\".reference \" SRV_STABILITY); \\",
         "#define\tSRV_REQ_START_ENABLED() \\",
-        "\t({ int _r = __dtrace_isenabled$srv$req__start$v1(); \\",
+        "\t\tint _r = __dtrace_isenabled$srv$req__start$v1(); \\",
+        "\t\tif (0) { _site: SRV_REQ_START(0, 0, 0, 0); } \\",
         "extern int __dtrace_isenabled$srv$req__start$v1(void);",
         "#define\tSRV_REQ_START_ENABLED() (0)",
     ] {

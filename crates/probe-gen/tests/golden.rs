@@ -91,6 +91,13 @@ fn outputs(file: &ProviderFile) -> BTreeMap<String, Vec<u8>> {
             ),
         );
     }
+    text(
+        "oracle.h",
+        oracle_header::generate(
+            file,
+            &oracle_header::OracleHeaderOptions::new().output_name("probes.h"),
+        ),
+    );
     text("shim.c", dtrace_shim::generate(file));
     text("shim.h", dtrace_shim::generate_header(file, "probes.h"));
     text(

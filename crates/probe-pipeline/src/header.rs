@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use probe_gen::{disabled_header, dtrace_shim, illumos_header, macos_header, sdt_header};
+use probe_gen::{
+    disabled_header, dtrace_shim, illumos_header, macos_header, oracle_header, sdt_header,
+};
 use probe_provider::ProviderFile;
 use probe_target::{Backend, DtraceSystem};
 
@@ -23,11 +25,14 @@ pub enum HeaderFlavor {
     Illumos,
     /// FreeBSD: as illumos, with `<sys/sdt.h>` for `_DTRACE_VERSION`.
     Freebsd,
+    /// Oracle Linux (Oracle's DTrace): as illumos, with the is-enabled flag
+    /// Oracle's `dtrace -G` expects.
+    Oracle,
 }
 
 impl HeaderFlavor {
     /// Every flavor with its name (as `--flavor` takes it) and a line of help.
-    pub const ALL: [(HeaderFlavor, &'static str, &'static str); 6] = [
+    pub const ALL: [(HeaderFlavor, &'static str, &'static str); 7] = [
         (
             HeaderFlavor::Sdt,
             "sdt",
@@ -57,6 +62,11 @@ impl HeaderFlavor {
             HeaderFlavor::Freebsd,
             "freebsd",
             "FreeBSD: as illumos, with <sys/sdt.h> for `_DTRACE_VERSION`",
+        ),
+        (
+            HeaderFlavor::Oracle,
+            "oracle",
+            "Oracle Linux (Oracle's DTrace): as illumos, is-enabled through the flag its `dtrace -G` expects",
         ),
     ];
 
@@ -120,6 +130,13 @@ pub fn header(file: &ProviderFile, flavor: HeaderFlavor, output_name: Option<&st
                 options = options.output_name(name);
             }
             illumos_header::generate(file, &options)
+        }
+        HeaderFlavor::Oracle => {
+            let mut options = oracle_header::OracleHeaderOptions::new();
+            if let Some(name) = output_name {
+                options = options.output_name(name);
+            }
+            oracle_header::generate(file, &options)
         }
     }
 }
