@@ -235,7 +235,7 @@ fn aarch64_asm_assembles_into_notes() {
         "plain char is unsigned on aarch64:\n{notes}"
     );
     assert!(
-        notes.contains("Arguments: -4@x0 4@x1 -8@x2 1@x3 4@x4 8@x5"),
+        notes.contains("Arguments: -4@x0 4@x1 -8@x2 1@x3 4f@x4 8f@x5"),
         "{notes}"
     );
     assert!(notes.contains("Arguments: 8@x0 8@x1 8@x2"), "{notes}");
@@ -299,6 +299,7 @@ fn sites_by_rustc(dir: &Path, arch: &str, triple: &str) -> PathBuf {
                     .split('@')
                     .next()
                     .unwrap()
+                    .trim_end_matches('f')
                     .parse()
                     .unwrap();
                 let ty = format!("{}{}", if size < 0 { 'i' } else { 'u' }, size.abs() * 8);
