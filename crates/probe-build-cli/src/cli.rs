@@ -160,6 +160,10 @@ pub struct ListArgs {
     /// Fail (exit 1) naming every probe PROVIDER.d declares that has no site in the files.
     #[arg(long, value_name = "PROVIDER.d")]
     pub check: Option<PathBuf>,
+    /// With --check: a probe left without a site on purpose (NAME or PROVIDER:NAME, as
+    /// declared); repeat or separate with commas. Naming an undeclared probe is an error.
+    #[arg(long, value_name = "PROBE", value_delimiter = ',', requires = "check")]
+    pub unused: Vec<String>,
     #[command(flatten)]
     pub read: ReadArgs,
 }

@@ -19,16 +19,44 @@ struct Found {
     dof: Option<DofFile>,
 }
 
-fn read(path: &PathBuf) -> std::result::Result<Found, String> {
+/// What `path` holds; for a static archive, what its members hold, each as
+/// one [`Found`].
+fn read(path: &PathBuf) -> std::result::Result<Vec<Found>, String> {
+    let data = std::fs::read(path)
+        .map_err(|e| format!("probe-build: error: cannot read {}: {e}", path.display()))?;
+    if !data.starts_with(b"!<arch>\n") {
+        return read_one(path, &data).map(|found| vec![found]);
+    }
+    let archive = object::read::archive::ArchiveFile::parse(&*data)
+        .map_err(|e| format!("probe-build: error: {}: bad archive: {e}", path.display()))?;
+    let mut found = Vec::new();
+    for member in archive.members() {
+        let member = member
+            .map_err(|e| format!("probe-build: error: {}: bad archive: {e}", path.display()))?;
+        let name = String::from_utf8_lossy(member.name()).into_owned();
+        let bytes = member
+            .data(&*data)
+            .map_err(|e| format!("probe-build: error: {}({name}): {e}", path.display()))?;
+        if !bytes.starts_with(b"\x7fELF") {
+            // The symbol table and other non-object members.
+            continue;
+        }
+        let member_path = PathBuf::from(format!("{}({name})", path.display()));
+        found.push(read_one(&member_path, bytes)?);
+    }
+    Ok(found)
+}
+
+fn read_one(path: &PathBuf, data: &[u8]) -> std::result::Result<Found, String> {
     let error = |e: probe_inspect::InspectError| format!("probe-build: error: {e}");
-    let dof = match probe_inspect::dof::read_file(path) {
+    let dof = match probe_inspect::dof::read_bytes(path, data) {
         Ok(dof) if !dof.dofs.is_empty() => Some(dof),
         Ok(_) => None,
         // Not ELF nor Mach-O: the SDT reader names what it is.
         Err(probe_inspect::InspectError::NotElf { .. }) => None,
         Err(e) => return Err(error(e)),
     };
-    match probe_inspect::read_file(path) {
+    match probe_inspect::read_bytes(path, data) {
         // A DTrace build without SDT notes is listed by its DOF alone.
         Ok(sdt) if sdt.probes.is_empty() && dof.is_some() => Ok(Found { sdt: None, dof }),
         Ok(sdt) => Ok(Found {
@@ -45,7 +73,7 @@ pub fn run(args: &ListArgs) -> Result<()> {
     let mut errors = Vec::new();
     for path in &args.files {
         match read(path) {
-            Ok(f) => found.push(f),
+            Ok(f) => found.extend(f),
             Err(e) => errors.push(e),
         }
     }
@@ -98,14 +126,23 @@ pub fn run(args: &ListArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", "),
     );
-    let missing = probe_inspect::check_sites(
+    let unused = unused_probes(&declared, &args.unused)?;
+    let missing: Vec<_> = probe_inspect::check_sites(
         &declared,
         sites.iter().map(|(p, n)| (p.as_str(), n.as_str())),
-    );
+    )
+    .into_iter()
+    .filter(|m| !unused.contains(&(m.provider.name.as_str(), m.probe.name.as_str())))
+    .collect();
     if missing.is_empty() {
         let count: usize = declared.providers.iter().map(|p| p.probes.len()).sum();
+        let excused = if unused.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} of them unused on purpose)", unused.len())
+        };
         println!(
-            "{}: all {count} declared probes have sites in {}",
+            "{}: all {count} declared probes have sites in {}{excused}",
             provider_path.display(),
             linked.display()
         );
@@ -148,4 +185,43 @@ fn finish(errors: Vec<String>) -> Result<()> {
     } else {
         Err(failed!("{}", errors.join("\n")))
     }
+}
+
+/// The probes `--unused` names, as `(provider, probe)`; a name the provider
+/// file does not declare is an error (a stale list would hide nothing).
+fn unused_probes<'a>(
+    declared: &'a probe_provider::ProviderFile,
+    names: &[String],
+) -> Result<Vec<(&'a str, &'a str)>> {
+    let mut unused = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let (provider, probe) = match name.split_once(':') {
+            Some((provider, probe)) => (Some(provider), probe),
+            None => (None, name),
+        };
+        let matches: Vec<(&str, &str)> = declared
+            .providers
+            .iter()
+            .filter(|p| provider.is_none_or(|wanted| p.name == wanted))
+            .flat_map(|p| p.probes.iter().map(move |probe| (p, probe)))
+            .filter(|(_, p)| p.name == probe)
+            .map(|(provider, probe)| (provider.name.as_str(), probe.name.as_str()))
+            .collect();
+        match matches.as_slice() {
+            [] => {
+                return Err(failed!(
+                    "probe-build: error: --unused {name}: {} declares no such probe",
+                    declared.path.display()
+                ))
+            }
+            [one] => unused.push(*one),
+            _ => {
+                return Err(failed!(
+                    "probe-build: error: --unused {name}: several providers declare it; \
+                     write PROVIDER:{name}"
+                ))
+            }
+        }
+    }
+    Ok(unused)
 }

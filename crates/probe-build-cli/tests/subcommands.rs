@@ -445,3 +445,69 @@ fn list_shows_probes_and_check_names_missing_ones() {
     );
     assert!(stderr.contains("nothere"), "{stderr}");
 }
+
+/// `list --check` over a static archive reads its members; `--unused`
+/// excuses a probe left without a site on purpose, and refuses a name the
+/// provider file does not declare (a stale list would hide nothing).
+#[test]
+fn list_check_reads_archives_and_excuses_unused_probes() {
+    let s = Scratch::new("list-archive");
+    let p = s.write(
+        "p.d",
+        "provider app {\n\tprobe start(int);\n\tprobe stop(int);\n\tprobe spare();\n};\n",
+    );
+    run_ok(
+        probe_build()
+            .arg("header")
+            .arg(&p)
+            .arg("-o")
+            .arg(s.path("p.h")),
+    );
+    s.write("a.c", "#include \"p.h\"\nvoid a(int x) { APP_START(x); }\n");
+    s.write("b.c", "#include \"p.h\"\nvoid b(int x) { APP_STOP(x); }\n");
+    run_ok(
+        Command::new("cc")
+            .current_dir(&s.dir)
+            .args(["-c", "a.c", "b.c"]),
+    );
+    run_ok(
+        Command::new("ar")
+            .current_dir(&s.dir)
+            .args(["rcs", "libapp.a", "a.o", "b.o"]),
+    );
+
+    let listed = run_ok(probe_build().current_dir(&s.dir).args(["list", "libapp.a"]));
+    assert!(listed.contains("libapp.a(a.o): 1 probe"), "{listed}");
+    assert!(listed.contains("app:stop"), "{listed}");
+
+    let stderr = run_fails(
+        probe_build()
+            .current_dir(&s.dir)
+            .args(["list", "--check", "p.d", "libapp.a"]),
+        1,
+    );
+    assert!(
+        stderr.contains("p.d:4:8: error: probe app:spare has no site in libapp.a"),
+        "{stderr}"
+    );
+
+    let ok = run_ok(
+        probe_build()
+            .current_dir(&s.dir)
+            .args(["list", "--check", "p.d", "--unused", "spare", "libapp.a"]),
+    );
+    assert!(
+        ok.contains("all 3 declared probes have sites in libapp.a (1 of them unused on purpose)"),
+        "{ok}"
+    );
+    let stderr = run_fails(
+        probe_build()
+            .current_dir(&s.dir)
+            .args(["list", "--check", "p.d", "--unused", "app:gone", "libapp.a"]),
+        1,
+    );
+    assert!(
+        stderr.contains("--unused app:gone: p.d declares no such probe"),
+        "{stderr}"
+    );
+}
