@@ -31,6 +31,7 @@
 mod check;
 mod format;
 mod note;
+mod operand;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,7 @@ use object::{Object, ObjectKind, ObjectSection};
 
 pub use check::{check, MissingProbe};
 pub use format::{format_json, format_text};
+pub use operand::{parse_operand, MemoryOperand, Operand, OperandError};
 
 /// The probes of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
