@@ -160,6 +160,15 @@ fn parse_att(text: &str) -> Result<Operand, &'static str> {
             };
         }
     }
+    // i386 PIC: `sym@GOTOFF(%ebx)`, %ebx holding the GOT's address, is the
+    // symbol's own address.
+    if let Some(symbol) = memory.symbol.as_deref() {
+        if let Some(plain) = symbol.strip_suffix("@GOTOFF") {
+            memory.symbol = Some(plain.to_string());
+            memory.base = None;
+            memory.index = None;
+        }
+    }
     if memory.base.as_deref() == Some("rip") && memory.symbol.is_none() {
         // Relative to the end of an instruction the note does not name.
         return Err("a %rip-relative operand without a symbol");

@@ -57,9 +57,10 @@ pub fn decode(plan: &ArgPlan, context: &Context<'_>) -> Result<Value, Problem> {
 }
 
 /// Without the provider file, an unsigned pointer-sized value is shown as
-/// a string when it points at printable text ending in NUL (or filling
-/// the whole `--strings` window), as a pointer when it points at anything
-/// else readable, and as a number otherwise.
+/// a string when it points at two or more printable characters ending in
+/// NUL (or filling the whole `--strings` window), as a pointer when it
+/// points at anything else readable, and as a number otherwise. (One
+/// character is too often the low byte of an integer: 42 is `"*"`.)
 fn guess(value: u64, context: &Context<'_>) -> Value {
     if value < 4096 {
         return Value::Unsigned(value);
@@ -69,7 +70,7 @@ fn guess(value: u64, context: &Context<'_>) -> Value {
         Some((bytes, truncated)) => {
             let text = std::str::from_utf8(&bytes).ok();
             let printable = text.is_some_and(|t| {
-                !t.is_empty()
+                t.chars().count() >= 2.min(context.string_bytes)
                     && t.chars()
                         .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
             });

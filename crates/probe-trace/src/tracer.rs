@@ -15,6 +15,7 @@ use nix::sys::ptrace;
 use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, ForkResult, Pid};
+use object::Object;
 
 use crate::arch::{read_registers, write_registers, Machine};
 use crate::decode::{decode, Context};
@@ -742,7 +743,11 @@ impl Tracer<'_> {
         };
         let object = ObjectFile::load(&path, shown, interpreter, &kinds)?;
         if let Some(object) = &object {
-            if !object.sites.is_empty() && object.machine != self.machine.name() {
+            // An x86_64 tracer traces i386 programs too: same breakpoint,
+            // same register names (eax is the low half of rax).
+            let i386_on_x86_64 = self.machine == Machine::X86_64 && object.machine == "i386";
+            if !object.sites.is_empty() && object.machine != self.machine.name() && !i386_on_x86_64
+            {
                 return Err(format!(
                     "{} probes; this tracer reads {} ones",
                     object.machine,
@@ -1115,14 +1120,23 @@ fn check_program(program: &Path, machine: Machine) -> Result<(), TraceError> {
         program: program.to_path_buf(),
         message,
     };
-    let probes = probe_inspect::read_file(program).map_err(|error| {
+    let data = std::fs::read(program).map_err(|error| bad(format!("cannot read: {error}")))?;
+    let probes = probe_inspect::read_bytes(program, &data).map_err(|error| {
         let text = error.to_string();
         // The error names the file already.
         let prefix = format!("{}: ", program.display());
         bad(text.strip_prefix(&prefix).unwrap_or(&text).to_string())
     })?;
+    let entry = object::File::parse(&*data)
+        .map(|file| file.entry())
+        .unwrap_or(0);
     match probes.kind {
-        probe_inspect::FileKind::Executable | probe_inspect::FileKind::SharedObject => {}
+        probe_inspect::FileKind::Executable => {}
+        // A static PIE has no interpreter either; a library has no entry.
+        probe_inspect::FileKind::SharedObject if entry != 0 => {}
+        probe_inspect::FileKind::SharedObject => {
+            return Err(bad("a shared library, not a program".into()))
+        }
         _ => return Err(bad("not an executable ELF file".into())),
     }
     let compatible = probes.machine == machine.name()
