@@ -199,6 +199,18 @@ fn forked_children_are_traced() {
         [Value::Signed(0), Value::Signed(child.into())]
     );
     assert_eq!(forked[1].pid, parent);
+    let who: Vec<(i32, Vec<Value>)> = events
+        .of("tr:whoami")
+        .iter()
+        .map(|e| (e.pid, without_addresses(&e.args)))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            (child, vec![string("child")]),
+            (parent, vec![string("parent")])
+        ]
+    );
 }
 
 #[test]
