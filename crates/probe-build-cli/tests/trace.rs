@@ -467,7 +467,7 @@ fn unprivileged_user() {
     let scratch = Scratch::new("trace-nobody");
     let prog = build(&scratch);
     let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
-    let mut as_user = |args: &[&std::ffi::OsStr]| -> std::process::Output {
+    let as_user = |args: &[&std::ffi::OsStr]| -> std::process::Output {
         if root {
             let copy = scratch.path("probe-build");
             std::fs::copy(probe_build_path(), &copy).unwrap();
