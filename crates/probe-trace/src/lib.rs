@@ -38,6 +38,8 @@
 //!   [`stop_on_signals`]'s signals or [`request_stop`]) stops every task,
 //!   writes back every byte the tracer changed, and lets go.
 
+#[cfg(test)]
+mod aarch64_notes;
 mod arch;
 mod decode;
 mod filter;
