@@ -398,3 +398,48 @@ fn rust_program() {
     assert_eq!(threads, [1, 2, 3, 4]);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A 32-bit x86 program under the x86_64 tracer (static: no i386 dynamic
+/// linker is installed here).
+#[test]
+#[ignore = "system tier: needs i686-linux-gnu-gcc"]
+fn i386_program() {
+    let compiler = "i686-linux-gnu-gcc";
+    if Command::new(compiler).arg("--version").output().is_err() {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "{compiler} is missing"
+        );
+        eprintln!("skip: {compiler} is not installed");
+        return;
+    }
+    let built = build_c_for(
+        "i386",
+        "-O2",
+        Command::new(compiler),
+        Some("i686-linux-gnu"),
+    );
+    let (outcome, events) = trace(&built.prog, &[], &typed());
+    assert_eq!(outcome, Outcome::Exited(0));
+    // long is 32 bits: the C code truncates -5000000000 to -705032704 and
+    // -9000000000 to -410065408; the literal stays a long long.
+    let mut ints = ints_first();
+    ints[3] = Value::Signed(-705_032_704);
+    assert_eq!(events.of("tr:ints")[0].args, ints);
+    assert_eq!(events.of("tr:ints")[1].args, ints_second());
+    let mut want: Vec<Value> = [1, -2, 3, -4, 5, -6, 7, -8, 9, -10, -410_065_408]
+        .into_iter()
+        .map(Value::Signed)
+        .collect();
+    want.push(string("twelfth"));
+    assert_eq!(without_addresses(&events.of("tr:twelve")[0].args), want);
+    let strs = without_addresses(&events.of("tr:strs")[0].args);
+    assert!(matches!(&strs[0], Value::String { bytes, .. } if bytes.ends_with(b"/prog")));
+    assert_eq!(strs[2], string(""));
+    let (_, events) = trace(&built.prog, &["threads", "3"], &Options::default());
+    assert_eq!(events.of("tr:thread").len(), 3);
+    let (_, events) = trace(&built.prog, &["fork"], &Options::default());
+    assert_eq!(events.of("tr:whoami").len(), 2);
+    assert!(events.warnings.is_empty(), "{:?}", events.warnings);
+}

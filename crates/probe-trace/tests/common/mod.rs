@@ -67,15 +67,40 @@ impl Drop for Built {
 }
 
 pub fn build_c(name: &str, optimize: &str) -> Built {
+    build_c_for(name, optimize, cc(), None)
+}
+
+/// Built with `compiler` for `triple` (the host when `None`; a static
+/// program otherwise, with no library).
+pub fn build_c_for(
+    name: &str,
+    optimize: &str,
+    mut compiler: Command,
+    triple: Option<&str>,
+) -> Built {
     let dir = scratch(name);
     let file = probe_provider::parse_file(fixture("trace.d")).unwrap();
     let header = probe_gen::sdt_header::generate(&file, &Default::default());
     std::fs::write(dir.join("trace.h"), header).unwrap();
-    let target = probe_gen::stub_object::ObjectTarget::host().unwrap();
+    let target = match triple {
+        Some(triple) => probe_gen::stub_object::ObjectTarget::from_triple(triple).unwrap(),
+        None => probe_gen::stub_object::ObjectTarget::host().unwrap(),
+    };
     let stub = probe_gen::stub_object::generate(&file, &target).unwrap();
     std::fs::write(dir.join("trace.o"), stub).unwrap();
     let prog = dir.join("prog");
     let lib = dir.join("libtr.so");
+    if triple.is_some() {
+        run(compiler
+            .args([optimize, "-static", "-w", "-I"])
+            .arg(&dir)
+            .arg("-o")
+            .arg(&prog)
+            .arg(fixture("prog.c"))
+            .arg(dir.join("trace.o"))
+            .arg("-lpthread"));
+        return Built { dir, prog, lib };
+    }
     run(cc()
         .arg(optimize)
         .arg("-I")
