@@ -82,7 +82,7 @@ fn plan(file: &ProviderFile) -> Vec<Fired> {
                 .collect();
             fired.push(Fired {
                 id: format!("{}:{}", provider.name, probe.name),
-                macro_name: provider.macro_name(probe),
+                macro_name: probe_target::names::sdt::macro_name(provider, probe),
                 values,
             });
         }
@@ -409,7 +409,9 @@ fn check_file(source: &Path) -> Result<String, String> {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, SystemTap"]
 fn every_corpus_file_works_end_to_end() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace", "stap");
     let mut failures = Vec::new();
     for source in corpus_files() {
         match check_file(&source) {

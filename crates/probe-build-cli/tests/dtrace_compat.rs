@@ -373,7 +373,9 @@ fn concurrent_identical_header_runs_never_corrupt_the_output() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers"]
 fn g_takes_300_object_files_leaves_them_unchanged_and_follows_their_architecture() {
+    probe_test_support::require_tools!("aarch64-linux-gnu-gcc", "i686-linux-gnu-gcc", "clang-16");
     let s = Scratch::new("objects");
     s.write("p.d", PROVIDER);
     s.write("unit.c", "int unit_value(void) { return 42; }\n");
@@ -429,7 +431,9 @@ fn g_takes_300_object_files_leaves_them_unchanged_and_follows_their_architecture
 }
 
 #[test]
+#[ignore = "system tier: cross compilers"]
 fn without_objects_the_c_compiler_or_32_64_choose_the_target() {
+    probe_test_support::require_tools!("aarch64-linux-gnu-gcc", "i686-linux-gnu-gcc", "clang-16");
     let s = Scratch::new("target");
     s.write("p.d", PROVIDER);
     let object = |env: &[(&str, &str)], extra: &[&str]| {

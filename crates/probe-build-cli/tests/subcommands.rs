@@ -70,7 +70,15 @@ fn usage_mistakes_exit_2() {
 }
 
 #[test]
+#[ignore = "system tier: SystemTap's <sys/sdt.h>"]
 fn header_flavors_build_and_behave() {
+    probe_test_support::require_tools!(
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "root",
+        "tracefs",
+        "bpftrace"
+    );
     let s = Scratch::new("flavors");
     let p = s.write("p.d", PROVIDER);
     s.write("main.c", PROGRAM);
@@ -301,7 +309,15 @@ fn generating_subcommands_take_preprocessor_options_and_reject_bad_input() {
 }
 
 #[test]
+#[ignore = "system tier: bpftrace as root"]
 fn list_shows_probes_and_check_names_missing_ones() {
+    probe_test_support::require_tools!(
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "root",
+        "tracefs",
+        "bpftrace"
+    );
     let s = Scratch::new("list");
     let p = s.write("p.d", PROVIDER);
     s.write("main.c", PROGRAM);

@@ -30,7 +30,9 @@ fn build(dir: &Path) -> Result<probe_build::Output, Error> {
 }
 
 #[test]
+#[ignore = "system tier: the illumos stand-in (python3), cross compilers, qemu-user"]
 fn illumos_build_runs_dtrace_g_over_the_shim_and_links() {
+    probe_test_support::require_tools!("python3");
     let stand_in =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/stand-ins/dtrace-illumos");
     let stand_in = stand_in
@@ -106,16 +108,16 @@ fn illumos_build_runs_dtrace_g_over_the_shim_and_links() {
         "{disassembly}"
     );
     // Each of the 10 probes: a call site become 5 nops, an is-enabled call
-    // `xor eax, eax` and 3 nops; no call or jump is left.
+    // `xor rax, rax` and 2 nops; no call or jump is left.
     let raw = run(Command::new("objdump").arg("-d").arg(&library));
     assert_eq!(
-        raw.lines().filter(|l| l.contains(":\t33 c0 ")).count(),
+        raw.lines().filter(|l| l.contains(":\t48 33 c0 ")).count(),
         10,
         "{raw}"
     );
     assert_eq!(
         raw.lines().filter(|l| l.contains(":\t90 ")).count(),
-        80,
+        70,
         "{raw}"
     );
     assert!(

@@ -295,7 +295,24 @@ fn gdb_run(arch: &Arch, exe: &Path) -> Result<(), String> {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, qemu-user, gdb-multiarch"]
 fn all_architectures() {
+    probe_test_support::require_tools!(
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc",
+        "qemu-aarch64",
+        "qemu-arm",
+        "qemu-i386",
+        "qemu-ppc64le",
+        "qemu-s390x",
+        "qemu-riscv64",
+        "gdb-multiarch",
+        "clang-16"
+    );
     let mut failures = Vec::new();
     // One thread per architecture; failures are reported per architecture.
     let results: Vec<(&str, Result<(), String>)> = std::thread::scope(|s| {

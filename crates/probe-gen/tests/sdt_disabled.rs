@@ -88,17 +88,23 @@ fn c_gcc_c89() {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn c_clang() {
+    probe_test_support::require_tools!("g++", "clang-16", "clang++-16");
     check("clang-16", "-std=c11", "prog.c");
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn cxx_gpp() {
+    probe_test_support::require_tools!("g++", "clang-16", "clang++-16");
     check("g++", "-std=c++98", "prog.cc");
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn cxx_clangpp() {
+    probe_test_support::require_tools!("g++", "clang-16", "clang++-16");
     check("clang++-16", "-std=c++17", "prog.cc");
 }
 

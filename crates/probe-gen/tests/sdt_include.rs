@@ -77,12 +77,16 @@ fn two_headers_c89() {
 }
 
 #[test]
+#[ignore = "system tier: g++, clang++-16"]
 fn two_headers_inside_extern_c_gpp() {
+    probe_test_support::require_tools!("g++", "clang++-16");
     build_two("g++", "-std=c++11", "prog.cc");
 }
 
 #[test]
+#[ignore = "system tier: g++, clang++-16"]
 fn two_headers_inside_extern_c_clangpp() {
+    probe_test_support::require_tools!("g++", "clang++-16");
     build_two("clang++-16", "-std=c++98", "prog.cc");
 }
 

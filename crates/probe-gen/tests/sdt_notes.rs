@@ -173,12 +173,16 @@ fn compare(compiler: &str, flags: &[&str]) {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn gcc_o2() {
+    probe_test_support::require_tools!("sys/sdt.h", "g++", "clang-16", "clang++-16");
     compare("gcc", &["-O2", "-Wall", "-Wextra", "-Werror"]);
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn gcc_o0_pedantic() {
+    probe_test_support::require_tools!("sys/sdt.h", "g++", "clang-16", "clang++-16");
     compare(
         "gcc",
         &[
@@ -193,12 +197,16 @@ fn gcc_o0_pedantic() {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn gpp_o2() {
+    probe_test_support::require_tools!("sys/sdt.h", "g++", "clang-16", "clang++-16");
     compare("g++", &["-O2", "-Wall", "-Wextra", "-Werror"]);
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn gpp_cxx98_o0() {
+    probe_test_support::require_tools!("sys/sdt.h", "g++", "clang-16", "clang++-16");
     compare(
         "g++",
         &[
@@ -214,16 +222,22 @@ fn gpp_cxx98_o0() {
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn clang_o2() {
+    probe_test_support::require_tools!("sys/sdt.h", "g++", "clang-16", "clang++-16");
     compare("clang-16", &["-O2", "-Wall", "-Wextra", "-Werror"]);
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn clangpp_o2() {
+    probe_test_support::require_tools!("sys/sdt.h", "g++", "clang-16", "clang++-16");
     compare("clang++-16", &["-O2", "-Wall", "-Wextra", "-Werror"]);
 }
 
 #[test]
+#[ignore = "system tier: clang-16, g++"]
 fn clang_o0() {
+    probe_test_support::require_tools!("sys/sdt.h", "g++", "clang-16", "clang++-16");
     compare("clang-16", &["-O0", "-Wall", "-Wextra", "-Werror"]);
 }

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use probe_gen::sdt_header::{generate, SdtFlavor, SdtHeaderOptions};
-use probe_gen::stub_object::{self, ObjectTarget};
+use probe_gen::stub_object;
+use probe_target::ElfTarget;
 use sdt_support::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdt_fixtures");
@@ -39,7 +40,7 @@ fn app_model() -> probe_provider::ProviderFile {
 
 /// The `-G` object for `providers`, written into `dir`.
 fn stub(dir: &Path, name: &str, providers: &[(&str, &[ProbeSpec])]) -> PathBuf {
-    let target = ObjectTarget::host().unwrap();
+    let target = ElfTarget::host().unwrap();
     let bytes = stub_object::generate(&model(providers), &target).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
@@ -154,7 +155,7 @@ fn check_notes(b: &Build, built: &Built) {
 /// ends: at exec time the kernel would find them in the RELRO mapping and
 /// raise a copy the program never reads.
 fn check_semaphore_page(b: &Build, file: &Path) {
-    let page = ObjectTarget::host().unwrap().arch.max_page_size();
+    let page = ElfTarget::host().unwrap().arch.max_page_size();
     let hex = |w: &str| u64::from_str_radix(w.trim_start_matches("0x"), 16).unwrap();
     let segments = run(Command::new("readelf").arg("-lW").arg(file));
     let relro = segments
@@ -299,32 +300,116 @@ fn b<'a>(name: &'a str, compiler: &'a str, flags: &'a [&'a str]) -> Build<'a> {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn c_gcc() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("c-gcc", "gcc", &["-O2"]), true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn c_gcc_o0() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("c-gcc-o0", "gcc", &["-O0"]), false);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn cxx_gpp() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("cxx-gpp", "g++", &["-O2"]), true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn cxx_clangpp() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("cxx-clangpp", "clang++-16", &["-O2"]), true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn c_clang() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("c-clang", "clang-16", &["-O2"]), false);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn gc_sections_bfd() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
         b(
             "gc-bfd",
@@ -342,7 +427,21 @@ fn gc_sections_bfd() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn gc_sections_gold() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
         b(
             "gc-gold",
@@ -360,7 +459,21 @@ fn gc_sections_gold() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn gc_sections_lld() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
         b(
             "gc-lld",
@@ -369,7 +482,7 @@ fn gc_sections_lld() {
                 "-O2",
                 "-ffunction-sections",
                 "-fdata-sections",
-                "-fuse-ld=lld",
+                "--ld-path=/usr/lib/llvm-16/bin/ld.lld",
                 "-Wl,--gc-sections",
             ],
         ),
@@ -378,7 +491,21 @@ fn gc_sections_lld() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn gc_sections_mold() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
         b(
             "gc-mold",
@@ -396,34 +523,94 @@ fn gc_sections_mold() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn lto_gcc() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(b("lto-gcc", "gcc", &["-O2", "-flto"]), true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn lto_clang_lld() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     check(
-        b("lto-clang", "clang-16", &["-O2", "-flto", "-fuse-ld=lld"]),
+        b(
+            "lto-clang",
+            "clang-16",
+            &["-O2", "-flto", "--ld-path=/usr/lib/llvm-16/bin/ld.lld"],
+        ),
         true,
     );
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn shared_library() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     let mut build = b("shlib", "gcc", &["-O2"]);
     build.with_lib = true;
     check(build, true);
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn shared_library_cxx_gc_lld() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     let mut build = b(
         "shlib-lld",
         "clang++-16",
         &[
             "-O2",
             "-ffunction-sections",
-            "-fuse-ld=lld",
+            "--ld-path=/usr/lib/llvm-16/bin/ld.lld",
             "-Wl,--gc-sections",
         ],
     );
@@ -433,7 +620,21 @@ fn shared_library_cxx_gc_lld() {
 
 /// The same checks pass with the header that includes `<sys/sdt.h>`.
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root, clang-16, lld, mold, g++"]
 fn system_sdt_flavor() {
+    probe_test_support::require_tools!(
+        "root",
+        "tracefs",
+        "gdb",
+        "bpftrace",
+        "g++",
+        "clang-16",
+        "clang++-16",
+        "ld.lld-16",
+        "mold",
+        "ld.gold",
+        "sys/sdt.h"
+    );
     let mut build = b("system", "gcc", &["-O2"]);
     build.flavor = SdtFlavor::SystemSdt;
     check(build, false);

@@ -151,17 +151,23 @@ fn check(flavor: SdtFlavor, compiler: &str) {
 }
 
 #[test]
+#[ignore = "system tier: g++, gdb"]
 fn self_contained_gcc() {
+    probe_test_support::require_tools!("sys/sdt.h", "/usr/bin/dtrace", "g++", "gdb");
     check(SdtFlavor::SelfContained, "gcc");
 }
 
 #[test]
+#[ignore = "system tier: g++, gdb"]
 fn self_contained_gpp() {
+    probe_test_support::require_tools!("sys/sdt.h", "/usr/bin/dtrace", "g++", "gdb");
     check(SdtFlavor::SelfContained, "g++");
 }
 
 #[test]
+#[ignore = "system tier: g++, gdb"]
 fn system_sdt_gcc() {
+    probe_test_support::require_tools!("sys/sdt.h", "/usr/bin/dtrace", "g++", "gdb");
     check(SdtFlavor::SystemSdt, "gcc");
 }
 

@@ -29,6 +29,7 @@
 //! ```
 
 mod check;
+pub mod dof;
 mod format;
 mod note;
 mod operand;
@@ -38,7 +39,7 @@ use std::path::{Path, PathBuf};
 
 use object::{Object, ObjectKind, ObjectSection};
 
-pub use check::{check, MissingProbe};
+pub use check::{check, check_sites, MissingProbe};
 pub use format::{format_json, format_text};
 pub use operand::{parse_operand, MemoryOperand, Operand, OperandError};
 

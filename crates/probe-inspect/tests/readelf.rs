@@ -181,9 +181,7 @@ fn prepare(dir: &Path) {
 }
 
 fn stub_object(dir: &Path, like: &Path) -> PathBuf {
-    let target =
-        probe_gen::stub_object::ObjectTarget::from_elf_object(&std::fs::read(like).unwrap())
-            .unwrap();
+    let target = probe_target::ElfTarget::from_elf_header(&std::fs::read(like).unwrap()).unwrap();
     let file = probe_provider::parse_str(dir.join("hello.d"), PROVIDER).unwrap();
     let stub = dir.join("hello-stub.o");
     std::fs::write(
@@ -315,7 +313,19 @@ fn check_target(t: &Target) {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn x86_64() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     check_target(&Target {
         name: "x86_64",
         gcc: "gcc",
@@ -326,7 +336,19 @@ fn x86_64() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn i386() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     check_target(&Target {
         name: "i386",
         gcc: "i686-linux-gnu-gcc",
@@ -337,7 +359,19 @@ fn i386() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn aarch64() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     check_target(&Target {
         name: "aarch64",
         gcc: "aarch64-linux-gnu-gcc",
@@ -348,7 +382,19 @@ fn aarch64() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn armhf() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     check_target(&Target {
         name: "armhf",
         gcc: "arm-linux-gnueabihf-gcc",
@@ -359,7 +405,19 @@ fn armhf() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn riscv64() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     check_target(&Target {
         name: "riscv64",
         gcc: "riscv64-linux-gnu-gcc",
@@ -370,7 +428,19 @@ fn riscv64() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn ppc64le() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     check_target(&Target {
         name: "ppc64le",
         gcc: "powerpc64le-linux-gnu-gcc",
@@ -381,7 +451,19 @@ fn ppc64le() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn s390x() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     check_target(&Target {
         name: "s390x",
         gcc: "s390x-linux-gnu-gcc",
@@ -407,7 +489,19 @@ fn system_files() {
 /// Sections moved after linking (as prelink did): pc and semaphore follow
 /// `.stapsdt.base`, as in gdb.
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn base_adjustment() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     let dir = scratch("moved");
     prepare(&dir);
     std::fs::write(dir.join("main.c"), MAIN).unwrap();
@@ -513,7 +607,19 @@ fn file_without_probes() {
 }
 
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn check_finds_missing_probe() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     let dir = scratch("check");
     prepare(&dir);
     std::fs::write(dir.join("main.c"), MAIN).unwrap();
@@ -559,7 +665,19 @@ fn check_finds_missing_probe() {
 /// The JSON output parses as JSON (checked with python3, which the test
 /// suite installs) and carries the probe data.
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn json_is_json() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     let path = std::fs::canonicalize("/usr/bin/python3").unwrap();
     let probes = read_file(&path).unwrap();
     let json = format_json(&[probes.clone(), probes]);
@@ -575,7 +693,19 @@ fn json_is_json() {
 /// Damaged files give errors or probes, never a panic: every byte of the
 /// note section and of the ELF and section headers, set to a few values.
 #[test]
+#[ignore = "system tier: cross compilers, SystemTap's dtrace, python3"]
 fn damaged_files_do_not_panic() {
+    probe_test_support::require_tools!(
+        "python3",
+        "/usr/bin/dtrace",
+        "sys/sdt.h",
+        "aarch64-linux-gnu-gcc",
+        "arm-linux-gnueabihf-gcc",
+        "i686-linux-gnu-gcc",
+        "powerpc64le-linux-gnu-gcc",
+        "s390x-linux-gnu-gcc",
+        "riscv64-linux-gnu-gcc"
+    );
     let dir = scratch("damaged");
     prepare(&dir);
     std::fs::write(dir.join("main.c"), MAIN).unwrap();

@@ -132,7 +132,7 @@ fn build(dir: &Path, optimize: &str) -> PathBuf {
         probe_gen::sdt_header::generate(&file, &Default::default()),
     )
     .unwrap();
-    let target = probe_gen::stub_object::ObjectTarget::from_triple("aarch64-linux-gnu").unwrap();
+    let target = probe_target::ElfTarget::from_triple("aarch64-linux-gnu").unwrap();
     std::fs::write(
         dir.join("trace.o"),
         probe_gen::stub_object::generate(&file, &target).unwrap(),

@@ -356,7 +356,7 @@ fn rust_program() {
     let dir = scratch("rust");
     let output = probe_build::Build::new()
         .file(fixture("trace.d"))
-        .target("linux", std::env::consts::ARCH)
+        .target(&format!("{}-unknown-linux-gnu", std::env::consts::ARCH))
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()

@@ -173,21 +173,29 @@ fn linkers_are_the_ones_named() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root"]
 fn gdb_reads_every_argument_rust_lld() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
     check_gdb(RUST_LLD, "lld");
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root"]
 fn gdb_reads_every_argument_gnu_ld() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
     check_gdb(GNU_LD, "bfd");
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root"]
 fn bpftrace_reads_every_argument_rust_lld() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
     check_bpftrace(RUST_LLD, "lld");
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root"]
 fn bpftrace_reads_every_argument_gnu_ld() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
     check_bpftrace(GNU_LD, "bfd");
 }

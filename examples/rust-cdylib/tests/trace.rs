@@ -57,7 +57,9 @@ fn untraced() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root"]
 fn bpftrace_in_the_shared_library() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
     use std::io::{BufRead, BufReader, Read};
     use std::process::Stdio;
     let (exe, lib) = loader("bpftrace");
@@ -106,7 +108,9 @@ fn bpftrace_in_the_shared_library() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root"]
 fn gdb_in_the_shared_library() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
     let (exe, _) = loader("gdb");
     let out = run(Command::new("gdb")
         .args(["-q", "-batch", "-nx"])

@@ -50,7 +50,9 @@ fn untraced() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root"]
 fn bpftrace_sees_both_providers() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
     let b = copy_of("bpftrace");
     let script = format!(
         "usdt:{b}:app:main__start {{ printf(\"main__start %d\\n\", arg0); }}\n\
@@ -68,7 +70,9 @@ fn bpftrace_sees_both_providers() {
 }
 
 #[test]
+#[ignore = "system tier: gdb, bpftrace as root"]
 fn gdb_sees_both_providers() {
+    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
     let b = copy_of("gdb");
     let out = run(Command::new("gdb")
         .args(["-q", "-batch", "-nx", "-ex", "set language c"])

@@ -83,8 +83,8 @@ pub fn build_c_for(
     let header = probe_gen::sdt_header::generate(&file, &Default::default());
     std::fs::write(dir.join("trace.h"), header).unwrap();
     let target = match triple {
-        Some(triple) => probe_gen::stub_object::ObjectTarget::from_triple(triple).unwrap(),
-        None => probe_gen::stub_object::ObjectTarget::host().unwrap(),
+        Some(triple) => probe_target::ElfTarget::from_triple(triple).unwrap(),
+        None => probe_target::ElfTarget::host().unwrap(),
     };
     let stub = probe_gen::stub_object::generate(&file, &target).unwrap();
     std::fs::write(dir.join("trace.o"), stub).unwrap();
