@@ -111,6 +111,13 @@ pub fn run(args: &TraceArgs) -> Result<()> {
         .map_err(|e| failed!("probe-build: error: cannot handle signals: {e}"))?;
     let outcome = probe_trace::trace(&target, &options, &mut sink);
     let written = sink.finish();
+    if let Err(probe_trace::TraceError::Output(error)) = &outcome {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            // The reader went away (`| head`): end quietly, as a program
+            // killed by SIGPIPE would. The traced program was let go.
+            std::process::exit(128 + 13);
+        }
+    }
     let outcome = outcome.map_err(|e| failed!("probe-build: error: {e}"))?;
     written.map_err(|e| failed!("probe-build: error: cannot write the trace: {e}"))?;
     std::process::exit(outcome.exit_code());

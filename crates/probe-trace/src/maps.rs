@@ -113,12 +113,15 @@ pub fn thread_group(tid: Pid) -> io::Result<Pid> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no Tgid"))
 }
 
-/// Whether a signal is pending for the task itself (`SigPnd:`), which the
-/// kernel only acts on once the task runs again.
-pub fn signal_pending(tid: Pid, signal: i32) -> bool {
-    status_field(tid, "SigPnd:")
-        .and_then(|v| u64::from_str_radix(&v, 16).ok())
-        .is_some_and(|mask| mask & (1u64 << (signal - 1)) != 0)
+/// Whether a signal is pending for the task itself (`SigPnd:`) and not
+/// blocked (`SigBlk:`): the kernel delivers it as soon as the task runs.
+pub fn signal_deliverable(tid: Pid, signal: i32) -> bool {
+    let has = |field: &str| {
+        status_field(tid, field)
+            .and_then(|v| u64::from_str_radix(&v, 16).ok())
+            .is_some_and(|mask| mask & (1u64 << (signal - 1)) != 0)
+    };
+    has("SigPnd:") && !has("SigBlk:")
 }
 
 fn status_field(tid: Pid, name: &str) -> Option<String> {
@@ -189,6 +192,6 @@ mod tests {
         assert!(threads(me).unwrap().contains(&me));
         // Test binaries are dynamically linked.
         assert_ne!(interpreter_base(me).unwrap(), 0);
-        assert!(!signal_pending(me, 5));
+        assert!(!signal_deliverable(me, 5));
     }
 }

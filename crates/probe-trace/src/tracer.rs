@@ -447,8 +447,9 @@ impl Tracer<'_> {
         }
         if self.detaching {
             // A breakpoint hit whose SIGTRAP is still queued would kill the
-            // program once we are gone: take it first.
-            if maps::signal_pending(pid, libc::SIGTRAP) {
+            // program once we are gone: take it first. (The kernel unblocks
+            // SIGTRAP for a breakpoint; a blocked one is not ours.)
+            if maps::signal_deliverable(pid, libc::SIGTRAP) {
                 let _ = ptrace::cont(pid, None);
             } else {
                 self.resume(pid, None);
