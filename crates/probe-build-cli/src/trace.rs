@@ -20,7 +20,8 @@ Exit status:
   0 after detaching from a process given with -p;
   1 when tracing could not start (no probes, a -n matching nothing, a program
     that is not ELF, a process that may not be traced)
-  2 usage error";
+  2 usage error;
+  141 when the reader of the trace went away (`| head`)";
 
 #[derive(Debug, Args)]
 pub struct TraceArgs {
