@@ -100,6 +100,8 @@ struct Tracer<'a> {
     main: Pid,
     /// What the start-up check names: `./prog or the libraries ...`.
     main_what: String,
+    /// The program started (`Target::Run`).
+    program: Option<PathBuf>,
     started_program: bool,
     /// The address space whose start-up the check waits for.
     start_space: Option<SpaceId>,
@@ -139,6 +141,7 @@ pub(crate) fn trace(
         objects: HashMap::new(),
         main: Pid::from_raw(0),
         main_what: String::new(),
+        program: None,
         started_program: false,
         start_space: None,
         started: false,
@@ -225,6 +228,7 @@ impl Tracer<'_> {
             },
         );
         self.main = child;
+        self.program = Some(program.to_path_buf());
         self.started_program = true;
         self.main_what = format!("{} or the libraries it loads at start", program.display());
         Ok(())
@@ -550,8 +554,9 @@ impl Tracer<'_> {
         self.orphans.remove(&pid);
         if pid == self.main {
             if self.started_program && self.start_space.is_none() && self.failure.is_none() {
+                // It ended before exec: exec failed.
                 self.failure = Some(TraceError::BadProgram {
-                    program: PathBuf::from(self.main_what.split(" or ").next().unwrap_or("")),
+                    program: self.program.clone().unwrap_or_default(),
                     message: format!("could not be started ({outcome:?})"),
                 });
             }
