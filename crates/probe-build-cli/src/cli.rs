@@ -58,6 +58,9 @@ pub enum Command {
     /// List the probes of ELF files and macOS programs (SDT notes, DTrace DOF), or check them against a provider file.
     #[command(after_help = EXIT_CODES)]
     List(ListArgs),
+    /// Trace the SDT probes of a program as they fire, with ptrace (no root needed).
+    #[command(after_help = crate::trace::TRACE_EXIT)]
+    Trace(crate::trace::TraceArgs),
 }
 
 /// `-C`, `-I`, `-D`, `-U`, as for `dtrace`.

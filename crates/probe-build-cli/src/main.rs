@@ -12,6 +12,7 @@ mod input;
 mod list;
 mod output;
 mod target;
+mod trace;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -118,6 +119,7 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
             write_output(&Destination::from_arg(&args.output), text.as_bytes())
         }
         Command::List(args) => list::run(&args),
+        Command::Trace(args) => trace::run(&args),
     }
 }
 

@@ -32,6 +32,7 @@ mod check;
 pub mod dof;
 mod format;
 mod note;
+mod operand;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,7 @@ use object::{Object, ObjectKind, ObjectSection};
 
 pub use check::{check, check_sites, MissingProbe};
 pub use format::{format_json, format_text};
+pub use operand::{parse_operand, MemoryOperand, Operand, OperandError};
 
 /// The probes of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
