@@ -214,7 +214,7 @@ pub fn read_bytes(path: impl AsRef<Path>, data: &[u8]) -> Result<ElfProbes, Insp
     let stapsdt_base = file
         .section_by_name(".stapsdt.base")
         .map(|section| section.address());
-    let probes = note::read_probes(path, &file, kind, stapsdt_base)?;
+    let probes = note::read_probes(path, &file, data.len(), kind, stapsdt_base)?;
     Ok(ElfProbes {
         path: path.to_path_buf(),
         kind,
