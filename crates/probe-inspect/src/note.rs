@@ -18,9 +18,6 @@ struct Relocated {
     symbol: Option<String>,
 }
 
-/// The smallest relocation entry (`Elf32_Rel`), in bytes.
-const MIN_RELOCATION_SIZE: usize = 8;
-
 /// `file_size` is the size of the whole file: see [`Budget`].
 pub(crate) fn read_probes(
     path: &Path,
@@ -225,13 +222,14 @@ fn relocations(
     };
     // object's iterator skips a relocation section it cannot read; a note
     // would then silently lose its addresses.
-    check_relocation_sections(file, section.index()).map_err(|err| InspectError::BadElf {
-        path: budget.path.to_path_buf(),
-        message: format!("relocations of .note.stapsdt: {err}"),
-    })?;
+    let bytes =
+        relocation_section_bytes(file, section.index()).map_err(|err| InspectError::BadElf {
+            path: budget.path.to_path_buf(),
+            message: format!("relocations of .note.stapsdt: {err}"),
+        })?;
+    budget.spend(bytes)?;
     let mut map = HashMap::new();
     for (offset, relocation) in section.relocations() {
-        budget.spend(MIN_RELOCATION_SIZE)?;
         let Ok(offset) = usize::try_from(offset) else {
             continue;
         };
@@ -279,27 +277,31 @@ fn relocations(
     Ok(map)
 }
 
-/// Every relocation section that applies to section `target` can be read.
-fn check_relocation_sections(
+/// The size of the relocation sections that apply to section `target`, each
+/// of which must be readable.
+fn relocation_section_bytes(
     file: &object::File<'_>,
     target: SectionIndex,
-) -> Result<(), object::Error> {
-    fn check<Elf: FileHeader<Endian = object::Endianness>>(
+) -> Result<usize, object::Error> {
+    fn sum<Elf: FileHeader<Endian = object::Endianness>>(
         elf: &ElfFile<'_, Elf>,
         target: SectionIndex,
-    ) -> Result<(), object::Error> {
+    ) -> Result<usize, object::Error> {
+        let mut bytes = 0usize;
         let mut next = elf.elf_relocation_sections().get(target);
         while let Some(index) = next {
-            elf.elf_section_table()
+            let data = elf
+                .elf_section_table()
                 .section(index)?
                 .data(elf.endian(), elf.data())?;
+            bytes = bytes.saturating_add(data.len());
             next = elf.elf_relocation_sections().get(index);
         }
-        Ok(())
+        Ok(bytes)
     }
     match file {
-        object::File::Elf32(elf) => check(elf, target),
-        object::File::Elf64(elf) => check(elf, target),
-        _ => Ok(()),
+        object::File::Elf32(elf) => sum(elf, target),
+        object::File::Elf64(elf) => sum(elf, target),
+        _ => Ok(0),
     }
 }
