@@ -33,8 +33,8 @@ mod common;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 use common::{corpus_files, needs_cpp, probe_build_path, Scratch};
 use probe_provider::TypeClass;
@@ -256,26 +256,8 @@ fn expected_hits(probes: &[Declared]) -> Vec<(String, usize, Vec<Option<String>>
         .collect()
 }
 
-/// Runs `cmd`, killing it after [`TIMEOUT`].
 fn run_timed(cmd: &mut Command) -> Result<Output, String> {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    let start = Instant::now();
-    loop {
-        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
-            return child.wait_with_output().map_err(|e| e.to_string());
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("{cmd:?} timed out after {TIMEOUT:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::run_timed(cmd, TIMEOUT)
 }
 
 fn text(out: &Output) -> String {
