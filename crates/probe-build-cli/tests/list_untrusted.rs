@@ -33,7 +33,7 @@ long sell(const char *item, int count)
 "#;
 
 /// Generous: `list` reads a file in milliseconds.
-const TIMEOUT: Duration = Duration::from_secs(30);
+const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Builds the object in `scratch` and returns its bytes.
 fn real_object(scratch: &Scratch) -> Vec<u8> {
@@ -296,4 +296,25 @@ fn overlapping_note_and_relocation_sections_are_refused() {
     let (code, stdout, stderr) = list(&scratch.dir, &[path]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains(": 4 probes"), "{stdout}");
+}
+
+/// A device that never ends, or a pipe nobody writes to, is refused before
+/// it is read.
+#[test]
+fn devices_and_pipes_are_refused_without_reading_them() {
+    let scratch = Scratch::new("list-untrusted-device");
+    let fifo = scratch.path("fifo");
+    run_ok(Command::new("mkfifo").arg(&fifo));
+    for path in [PathBuf::from("/dev/zero"), fifo] {
+        let (code, stdout, stderr) = list(&scratch.dir, std::slice::from_ref(&path));
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stdout.is_empty());
+        assert_eq!(
+            stderr,
+            format!(
+                "probe-build: error: {}: not an ELF file (device, pipe or socket)\n",
+                path.display()
+            )
+        );
+    }
 }

@@ -183,10 +183,19 @@ impl std::error::Error for InspectError {
 /// empty [`ElfProbes::probes`].
 pub fn read_file(path: impl AsRef<Path>) -> Result<ElfProbes, InspectError> {
     let path = path.as_ref();
-    let data = std::fs::read(path).map_err(|source| InspectError::Io {
+    let io = |source| InspectError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    // A device or a pipe may never end (`/dev/zero`).
+    let file_type = std::fs::metadata(path).map_err(io)?.file_type();
+    if !file_type.is_file() && !file_type.is_dir() {
+        return Err(InspectError::NotElf {
+            path: path.to_path_buf(),
+            format: Some("device, pipe or socket".to_string()),
+        });
+    }
+    let data = std::fs::read(path).map_err(io)?;
     read_bytes(path, &data)
 }
 
