@@ -24,10 +24,10 @@
 //! alone; the test then still needs [`MIN_COMPARED`] files compared.
 //!
 //! Seen failing: with the generated header's arguments in reverse order
-//! (every file with a probe of two or more arguments, on our own checks), and with the
-//! x86_64 operand constraint narrowed from `"nor"` to `"nr"`, which only the
-//! comparison with SystemTap's notes catches (`8@%rdx` where SystemTap's
-//! build has `8@-8(%rsp)`).
+//! (every file with a probe of two or more arguments, on our own checks),
+//! and with the x86_64 operand constraint narrowed from `"nor"` to `"nr"`,
+//! which only the comparison with SystemTap's notes catches (`8@%rdx` where
+//! SystemTap's build has `8@-8(%rsp)`).
 
 mod common;
 
