@@ -186,11 +186,17 @@ impl std::error::Error for InspectError {
 /// empty [`ElfProbes::probes`].
 pub fn read_file(path: impl AsRef<Path>) -> Result<ElfProbes, InspectError> {
     let path = path.as_ref();
+    read_bytes(path, &read_contents(path)?)
+}
+
+/// The bytes of the file at `path`, refusing devices, pipes and sockets
+/// without reading them: they may never end (`/dev/zero`).
+pub fn read_contents(path: impl AsRef<Path>) -> Result<Vec<u8>, InspectError> {
+    let path = path.as_ref();
     let io = |source| InspectError::Io {
         path: path.to_path_buf(),
         source,
     };
-    // A device or a pipe may never end (`/dev/zero`).
     let file_type = std::fs::metadata(path).map_err(io)?.file_type();
     if !file_type.is_file() && !file_type.is_dir() {
         return Err(InspectError::NotElf {
@@ -198,8 +204,7 @@ pub fn read_file(path: impl AsRef<Path>) -> Result<ElfProbes, InspectError> {
             format: Some("device, pipe or socket".to_string()),
         });
     }
-    let data = std::fs::read(path).map_err(io)?;
-    read_bytes(path, &data)
+    std::fs::read(path).map_err(io)
 }
 
 /// Reads the probes of an ELF file already in memory; `path` names it in
