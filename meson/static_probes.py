@@ -1223,6 +1223,550 @@ def temp_output(path):
 
 
 # ---------------------------------------------------------------------------
+# Running the tool.
+# ---------------------------------------------------------------------------
+
+def tool_command(tool):
+    """The command that acts as `dtrace`: probe-build is called as
+    `probe-build dtrace` (a link named dtrace to it needs nothing added)."""
+    tool = list(tool)
+    if not tool:
+        raise OtherError("no dtrace tool given")
+    if len(tool) == 1 and os.path.basename(tool[0]).startswith("probe-build"):
+        tool.append("dtrace")
+    return tool
+
+
+def shown(cmd):
+    return " ".join(shlex.quote(c) for c in cmd)
+
+
+def run_tool(cmd, what, env=None, cwd=None):
+    """Runs the tool, passing its messages through; a failure names WHAT
+    (the output being made) and the command, with the tool's message."""
+    try:
+        res = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    except OSError as e:
+        raise OtherError("%s: cannot run `%s`: %s" % (what, shown(cmd), e.strerror))
+    out = res.stdout.decode("utf-8", "replace")
+    if res.returncode != 0:
+        sys.stderr.write(out)
+        message = out.strip().splitlines()
+        raise OtherError("%s: `%s` failed (exit status %d)%s" % (
+            what, shown(cmd), res.returncode,
+            ": " + message[-1] if message else ""))
+    sys.stderr.write(out)
+    return out
+
+
+def tool_env(cc):
+    """SystemTap's wrapper compiles its -G stub with $CC: the project's."""
+    env = dict(os.environ)
+    if cc:
+        env["CC"] = shown(cc)
+    return env
+
+
+def cpp_flags(flags):
+    """The -C/-I/-D/-U flags of DTRACEFLAGS, for our own reader."""
+    args = Args([], cpp=True)
+    rest = list(flags)
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        if a == "-C":
+            args.cpp = True
+        elif a in ("-I", "-D", "-U") and i + 1 < len(rest):
+            args.cpp_args.append(a + rest[i + 1])
+            i += 1
+        elif a[:2] in ("-I", "-D", "-U"):
+            args.cpp_args.append(a)
+        i += 1
+    return args
+
+
+class Settings(object):
+    """What configure found, as the generator passes it to every step."""
+
+    OPTIONS = ("--mode", "--tool", "--flag", "--gflag", "--cc", "--cflag", "--enabled",
+               "--probe-build", "--unused", "--check", "--dir", "--bits", "--kind")
+
+    def __init__(self, argv, flags=()):
+        self.args = Args(argv, flags=flags, values=self.OPTIONS)
+        a = self.args
+        self.mode = a.get("--mode", "off")
+        self.tool = a.all("--tool")
+        self.flags = a.all("--flag")
+        self.gflags = a.all("--gflag")
+        self.cc = a.all("--cc")
+        self.cflags = a.all("--cflag")
+        self.enabled = a.get("--enabled", "return")
+        self.positional = a.positional
+
+    def dtrace(self):
+        return tool_command(self.tool) + self.flags
+
+
+def generate_header(settings, provider, header):
+    if settings.mode in ("off",):
+        model = read_model(provider, cpp_flags(settings.flags), settings.cc or None)
+        write_atomically(header, noop_header(model, provider, header))
+        return
+    tmp = temp_output(header)
+    try:
+        run_tool(settings.dtrace() + ["-h", "-s", provider, "-o", tmp], header,
+                 env=tool_env(settings.cc))
+        if not os.path.isfile(tmp) or os.path.getsize(tmp) == 0:
+            raise OtherError("%s: `dtrace -h` wrote no header" % header)
+        os.replace(tmp, header)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def generate_stub(settings, provider, obj):
+    tmp = temp_output(obj)
+    try:
+        run_tool(settings.dtrace() + settings.gflags + ["-G", "-s", provider, "-o", tmp], obj,
+                 env=tool_env(settings.cc))
+        if not os.path.isfile(tmp) or os.path.getsize(tmp) == 0:
+            raise OtherError("%s: `dtrace -G` wrote no object" % obj)
+        os.replace(tmp, obj)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# Where `dtrace -G` rewrites the objects that hold probe sites (illumos,
+# Solaris, FreeBSD, Oracle's DTrace for Linux), Meson gives no step between
+# compiling a target's sources and linking them. So each probe site lives
+# in a small hidden function of the target's own probe object, compiled
+# here and rewritten by -G here: the macros call it (one call per probe,
+# arguments as uintptr_t, which is what DTrace reads from each argument
+# slot). The Rust front door does the same on those systems, for the same
+# reason. Projects that want the sites in their own functions run -G over
+# their objects themselves (docs/meson.md, PostgreSQL's shape).
+
+def shim_names(provider, probe):
+    """The tool's site symbols (dt_program.c's spelling) and ours."""
+    prov = provider.name.replace("-", "__")
+    name = probe.name
+    return ("__dtrace_%s___%s" % (prov, name), "__dtraceenabled_%s___%s" % (prov, name),
+            "__static_probes_%s___%s" % (prov, name),
+            "__static_probes_enabled_%s___%s" % (prov, name))
+
+
+def shim_header(model, source_name, output_name):
+    guard = "STATIC_PROBES_SHIM_" + re.sub(r"[^A-Za-z0-9]", "_",
+                                           os.path.basename(output_name)).upper()
+    out = ["/* Generated by StaticProbes (static_probes.py) from %s for a dtrace\n"
+           "   that rewrites objects: each probe macro calls a hidden function of\n"
+           "   this target's probe object, whose probe site dtrace -G rewrote.\n"
+           "   Do not edit. */\n" % os.path.basename(source_name).replace("*/", "* /"),
+           "#ifndef %s\n#define %s\n\n#include <stdint.h>\n\n" % (guard, guard),
+           "#if defined(__GNUC__) && !defined(_WIN32)\n"
+           "#define STATIC_PROBES_SHIM_API __attribute__((visibility(\"hidden\")))\n"
+           "#else\n#define STATIC_PROBES_SHIM_API\n#endif\n\n"
+           "#ifdef __cplusplus\nextern \"C\" {\n#endif\n"]
+    for provider in model.providers:
+        for probe in provider.probes:
+            _, _, fire, enabled = shim_names(provider, probe)
+            n = len(probe.args)
+            macro = provider.macro_name(probe)
+            params = ", ".join("arg%d" % i for i in range(1, n + 1))
+            casts = ", ".join("(uintptr_t) (arg%d)" % i for i in range(1, n + 1))
+            out.append("\nextern STATIC_PROBES_SHIM_API void %s(%s);\n"
+                       % (fire, ", ".join(["uintptr_t"] * n) or "void"))
+            out.append("extern STATIC_PROBES_SHIM_API int %s(void);\n" % enabled)
+            out.append("#define %s_ENABLED() \\\n%s()\n" % (macro, enabled))
+            out.append("#define %s(%s) \\\n%s(%s)\n" % (macro, params, fire, casts))
+    out.append("\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* %s */\n" % guard)
+    return "".join(out)
+
+
+def shim_source(model, enabled_convention):
+    out = ["/* Probe sites for StaticProbes' Meson subproject; dtrace -G rewrites them. */\n"
+           "#include <stdint.h>\n"
+           "#if defined(__GNUC__)\n"
+           "#define SHIM __attribute__((noinline, used, visibility(\"hidden\")))\n"
+           "/* Code after the site keeps it a call, not a tail jump. */\n"
+           "#define AFTER_SITE __asm__ __volatile__(\"\")\n"
+           "#else\n#define SHIM\n#define AFTER_SITE\n#endif\n"]
+    for provider in model.providers:
+        for probe in provider.probes:
+            site, site_enabled, fire, enabled = shim_names(provider, probe)
+            n = len(probe.args)
+            params = ", ".join("uintptr_t a%d" % i for i in range(n)) or "void"
+            names = ", ".join("a%d" % i for i in range(n))
+            out.append("\nextern void %s(%s);\n" % (site, ", ".join(["uintptr_t"] * n) or "void"))
+            out.append("SHIM void %s(%s)\n{\n  %s(%s);\n  AFTER_SITE;\n}\n"
+                       % (fire, params, site, names))
+            if enabled_convention == "flag":
+                # Oracle's DTrace: the is-enabled site writes a flag.
+                out.append("extern void %s(uint32_t *);\n" % site_enabled)
+                out.append("SHIM int %s(void)\n{\n  uint32_t flag = 0;\n  %s(&flag);\n"
+                           "  AFTER_SITE;\n  return flag != 0;\n}\n" % (enabled, site_enabled))
+            else:
+                out.append("extern int %s(void);\n" % site_enabled)
+                out.append("SHIM int %s(void)\n{\n  int on = %s();\n  AFTER_SITE;\n"
+                           "  return on;\n}\n" % (enabled, site_enabled))
+    return "".join(out)
+
+
+def retarget_none_relocations(path):
+    """After -G, each site's relocation is a NONE relocation, which GNU ld
+    refuses in a PIE when its symbol is absolute (Oracle's -G leaves one):
+    point those at symbol 0. Only our own shim object is touched."""
+    import struct
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
+    if data[:4] != b"\x7fELF":
+        return
+    is64 = data[4] == 2
+    end = "<" if data[5] == 1 else ">"
+    if is64:
+        shoff, = struct.unpack_from(end + "Q", data, 0x28)
+        shentsize, shnum = struct.unpack_from(end + "HH", data, 0x3A)
+    else:
+        shoff, = struct.unpack_from(end + "I", data, 0x20)
+        shentsize, shnum = struct.unpack_from(end + "HH", data, 0x2E)
+    changed = False
+    for i in range(shnum):
+        h = shoff + i * shentsize
+        if is64:
+            sh_type, = struct.unpack_from(end + "I", data, h + 4)
+            off, size = struct.unpack_from(end + "QQ", data, h + 0x18)
+            entsize, = struct.unpack_from(end + "Q", data, h + 0x38)
+        else:
+            sh_type, = struct.unpack_from(end + "I", data, h + 4)
+            off, size = struct.unpack_from(end + "II", data, h + 0x10)
+            entsize, = struct.unpack_from(end + "I", data, h + 0x24)
+        if sh_type not in (4, 9) or not entsize:
+            continue
+        for e in range(off, off + size, entsize):
+            if is64:
+                info, = struct.unpack_from(end + "Q", data, e + 8)
+                if info & 0xFFFFFFFF == 0 and info >> 32:
+                    struct.pack_into(end + "Q", data, e + 8, 0)
+                    changed = True
+            else:
+                info, = struct.unpack_from(end + "I", data, e + 4)
+                if info & 0xFF == 0 and info >> 8:
+                    struct.pack_into(end + "I", data, e + 4, 0)
+                    changed = True
+    if changed:
+        write_atomically(path, bytes(data))
+
+
+def generate_shim(settings, provider, header, obj):
+    model = read_model(provider, cpp_flags(settings.flags), settings.cc or None)
+    if not settings.cc:
+        raise OtherError("%s: no C compiler given (--cc) to compile the probe sites" % obj)
+    work = tempfile.mkdtemp(prefix=".static-probes.", dir=os.path.dirname(os.path.abspath(obj)))
+    try:
+        src = os.path.join(work, "sites.c")
+        with open(src, "w") as f:
+            f.write(shim_source(model, settings.enabled))
+        sites = os.path.join(work, "sites.o")
+        run_tool(settings.cc + settings.cflags + ["-fPIC", "-O1", "-c", src, "-o", sites],
+                 obj + " (its probe sites)")
+        dof = os.path.join(work, "dof.o")
+        run_tool(settings.dtrace() + settings.gflags +
+                 ["-G", "-s", os.path.abspath(provider), "-o", dof, sites], obj,
+                 env=tool_env(settings.cc), cwd=work)
+        if not os.path.isfile(dof):
+            raise OtherError("%s: `dtrace -G` wrote no object" % obj)
+        retarget_none_relocations(sites)
+        combined = os.path.join(work, "combined.o")
+        run_tool(settings.cc + settings.cflags + ["-r", "-nostdlib", "-o", combined, sites, dof],
+                 obj + " (joining the sites and dtrace -G's object)")
+        write_atomically(header, shim_header(model, provider, header))
+        os.replace(combined, obj)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def generate_main(argv):
+    settings = Settings(argv)
+    pos = settings.positional
+    need = {"off": 2, "none": 2, "stub": 3, "rewrite": 3}.get(settings.mode)
+    if need is None:
+        fail("unknown --mode %s" % settings.mode, 2)
+    if len(pos) != need:
+        fail("usage: %s generate --mode %s [settings] FILE.d OUTPUT.h%s"
+             % (ME, settings.mode, " OUTPUT.o" if need == 3 else ""), 2)
+    provider = pos[0]
+    if not os.path.isfile(provider):
+        raise OtherError("%s: no such provider file" % provider)
+    if settings.mode == "rewrite":
+        generate_shim(settings, provider, pos[1], pos[2])
+        return 0
+    # Our reader first, whatever the tool: a broken file stops here with
+    # FILE:LINE:COL, even with a tool that would take it (SystemTap's
+    # wrapper drops what it cannot parse).
+    if settings.mode != "off":
+        read_model(provider, cpp_flags(settings.flags), settings.cc or None)
+    generate_header(settings, provider, pos[1])
+    if settings.mode == "stub":
+        generate_stub(settings, provider, pos[2])
+    return 0
+
+
+# `objects`: dtrace -G over a target's objects, for projects that keep
+# PostgreSQL's shape (a custom_target over extract_all_objects()). In
+# rewrite mode the objects are rewritten in place, so a pristine copy of
+# each is kept (OBJ.sp-orig) and restored when the object on disk is the one
+# this step rewrote last time (its SHA-256 in OBJ.sp-rewritten): relinking
+# without recompiling works. Each rewritten object gets its compile time
+# back, or Ninja would find it newer than its recorded dependencies.
+
+def sha256(path):
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def objects_main(argv):
+    settings = Settings(argv)
+    pos = settings.positional
+    if len(pos) < 2:
+        fail("usage: %s objects --mode stub|rewrite [settings] FILE.d OUTPUT.o OBJECT..." % ME, 2)
+    provider, output, objects = pos[0], pos[1], pos[2:]
+    if settings.mode == "stub":
+        generate_stub(settings, provider, output)
+        return 0
+    if settings.mode != "rewrite":
+        raise OtherError("%s: this dtrace needs no -G object (mode %s); make the custom_target "
+                         "only when static_probes_mode is 'stub' or 'rewrite'"
+                         % (output, settings.mode))
+    if not objects:
+        raise OtherError("%s: no objects to run dtrace -G over" % output)
+    for o in objects:
+        if not os.path.isfile(o):
+            raise OtherError("%s: no such object" % o)
+        orig, stamp = o + ".sp-orig", o + ".sp-rewritten"
+        rewritten = ""
+        if os.path.exists(stamp):
+            with open(stamp) as f:
+                rewritten = f.read().strip()
+        if os.path.exists(orig) and rewritten == sha256(o):
+            shutil.copy2(orig, o)
+        else:
+            shutil.copy2(o, orig)
+    tmp = temp_output(output)
+    try:
+        run_tool(settings.dtrace() + settings.gflags + ["-G", "-s", provider, "-o", tmp] + objects,
+                 output, env=tool_env(settings.cc))
+        if not os.path.isfile(tmp):
+            raise OtherError("%s: `dtrace -G` wrote no object" % output)
+    except BaseException:
+        for o in objects:
+            shutil.copy2(o + ".sp-orig", o)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    for o in objects:
+        st = os.stat(o + ".sp-orig")
+        os.utime(o, ns=(st.st_atime_ns, st.st_mtime_ns))
+        with open(o + ".sp-rewritten", "w") as f:
+            f.write(sha256(o) + "\n")
+    os.replace(tmp, output)
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# Configure-time trials: `try STEP`, each printing `yes` or `no` on its
+# first line, then what it found (one value a line), or why not.
+# ---------------------------------------------------------------------------
+
+CONFTEST_D = """/* StaticProbes' test provider for configure. */
+provider static_probes_conftest {
+\tprobe ping(int, char *);
+\tprobe tick();
+};
+"""
+
+
+def answer(found, *lines):
+    print("yes" if found else "no")
+    for line in lines:
+        print(line)
+    return 0
+
+
+def first_words(text, limit=300):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def try_main(argv):
+    if not argv:
+        fail("usage: %s try header|stub|rewrite [settings]" % ME, 2)
+    step = argv[0]
+    settings = Settings(argv[1:])
+    work = settings.args.get("--dir")
+    if not work:
+        fail("try: --dir is required", 2)
+    os.makedirs(work, exist_ok=True)
+    provider = os.path.join(work, "conftest.d")
+    with open(provider, "w") as f:
+        f.write(CONFTEST_D)
+    if step == "header":
+        # -h, retried with -xnolibs (a DTrace that cannot load its D libraries).
+        header = os.path.join(work, "conftest_probes.h")
+        first_error = ""
+        for extra in ([], ["-xnolibs"]):
+            trial = Settings(argv[1:] + sum((["--flag", x] for x in extra), []))
+            trial.mode = "none"
+            try:
+                with open(os.devnull, "w") as quiet:
+                    saved, sys.stderr = sys.stderr, quiet
+                    try:
+                        generate_header(trial, provider, header)
+                    finally:
+                        sys.stderr = saved
+            except OtherError as e:
+                first_error = first_error or str(e)
+                continue
+            with open(header, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            return answer(True, tool_kind(settings.tool, text), " ".join(extra),
+                          enabled_convention(text))
+        return answer(False, first_words(first_error))
+    if step == "stub":
+        obj = os.path.join(work, "conftest_stub.o")
+        try:
+            quietly(generate_stub, settings, provider, obj)
+        except OtherError as e:
+            return answer(False, first_words(str(e)))
+        return answer(True, obj)
+    if step == "rewrite":
+        bits = settings.args.get("--bits", "")
+        errors = []
+        for gflags in ([], ["-" + bits] if bits else []):
+            trial = Settings(argv[1:] + sum((["--gflag", g] for g in gflags), []))
+            out = os.path.join(work, "rewrite" + "".join(gflags))
+            os.makedirs(out, exist_ok=True)
+            header, obj = os.path.join(out, "conftest_probes.h"), os.path.join(out, "conftest_probes.o")
+            try:
+                quietly(generate_shim, trial, provider, header, obj)
+            except OtherError as e:
+                errors.append(str(e))
+                continue
+            return answer(True, out, " ".join(gflags))
+        return answer(False, first_words(errors[0] if errors else "no trial"))
+    fail("try: unknown step %s" % step, 2)
+
+
+def quietly(fn, *args):
+    with open(os.devnull, "w") as quiet:
+        saved, sys.stderr = sys.stderr, quiet
+        try:
+            return fn(*args)
+        finally:
+            sys.stderr = saved
+
+
+def tool_kind(tool, header_text):
+    exe = os.path.basename(os.path.realpath(tool[0])) if tool else ""
+    if exe.startswith("probe-build") or "probe-build" in header_text or \
+            "StaticProbes" in header_text:
+        return "probe-build"
+    if "sys/sdt.h" in header_text or "ystemtap" in header_text:
+        return "systemtap"
+    return "dtrace"
+
+
+def enabled_convention(header_text):
+    """How the tool's is-enabled site reports: illumos' returns the value;
+    Oracle's DTrace for Linux writes a flag through a pointer."""
+    if re.search(r"__dtraceenabled_\w+\s*\(\s*uint32_t\s*\*", header_text):
+        return "flag"
+    return "return"
+
+
+# ---------------------------------------------------------------------------
+# The post-link check: `probe-build list --check PROVIDER.d FILE...`, as a
+# Meson test. Exit 77 (skipped) when there is nothing it can check.
+# ---------------------------------------------------------------------------
+
+SKIP = 77
+
+
+def find_probe_build(settings):
+    given = settings.args.get("--probe-build")
+    if given:
+        return given
+    for cmd in (settings.tool[:1], ["probe-build"]):
+        if not cmd:
+            continue
+        path = shutil.which(cmd[0]) if os.sep not in cmd[0] else cmd[0]
+        if path and os.path.basename(os.path.realpath(path)).startswith("probe-build"):
+            return os.path.realpath(path)
+    return None
+
+
+def check_main(argv):
+    settings = Settings(argv)
+    pos = settings.positional
+    if len(pos) < 2:
+        fail("usage: %s check [settings] [--unused PROVIDER:NAME]... FILE.d FILE..." % ME, 2)
+    provider, files = pos[0], pos[1:]
+    if settings.args.get("--check", "on") == "off":
+        print("skipped: the probe check is turned off (-Dstatic-probes:probe_check=disabled)")
+        return SKIP
+    if settings.mode == "off":
+        print("skipped: static probes are off")
+        return SKIP
+    if settings.mode in ("none", "rewrite"):
+        print("skipped: this dtrace does not make SDT notes (mode %s); probe-build list reads "
+              "only those" % settings.mode)
+        return SKIP
+    pb = find_probe_build(settings)
+    if not pb:
+        print("skipped: probe-build is not installed (it runs the check)")
+        return SKIP
+    unused = set()
+    for u in settings.args.all("--unused"):
+        for item in u.replace(",", " ").split():
+            unused.add(item)
+    model = read_model(provider, cpp_flags(settings.flags), settings.cc or None)
+    known = set("%s:%s" % (p.name, q.name) for p in model.providers for q in p.probes)
+    strays = sorted(u for u in unused if u not in known)
+    if strays:
+        sys.stderr.write("%s: error: --unused names probes %s does not declare: %s\n"
+                         % (ME, provider, ", ".join(strays)))
+        return 1
+    flags = ["-C"] if cpp_flags(settings.flags).cpp else []
+    flags += cpp_flags(settings.flags).cpp_args
+    cmd = [pb, "list", "--check", provider] + flags + files
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = res.stdout.decode("utf-8", "replace") + res.stderr.decode("utf-8", "replace")
+    if res.returncode == 0:
+        sys.stdout.write(out)
+        return 0
+    missing = re.compile(r": error: probe (\S+) has no site in ")
+    left = []
+    allowed = []
+    for line in out.splitlines():
+        m = missing.search(line)
+        if m and m.group(1) in unused:
+            allowed.append(m.group(1))
+        elif line.strip():
+            left.append(line)
+    if allowed and not [l for l in left if ": error: " in l]:
+        print("%s: every declared probe has a site in %s, except those listed as unused: %s"
+              % (provider, " ".join(files), ", ".join(sorted(allowed))))
+        return 0
+    sys.stderr.write(out)
+    return 1
+
+
+# ---------------------------------------------------------------------------
 # Command line.
 # ---------------------------------------------------------------------------
 
@@ -1332,6 +1876,10 @@ def noop_header_main(argv):
 COMMANDS = {
     "read": read_main,
     "noop-header": noop_header_main,
+    "generate": generate_main,
+    "objects": objects_main,
+    "try": try_main,
+    "check": check_main,
 }
 
 
