@@ -1767,6 +1767,60 @@ def check_main(argv):
 
 
 # ---------------------------------------------------------------------------
+# `validate`: the subproject's postconf script. After `meson setup` has
+# written build.ninja, every provider file a static_probes_gen step reads
+# is read now, so a broken one is reported at setup time (Meson 1.3 and
+# later stop there; older versions carry on, and the first build step
+# stops with the same message). Providers that a build step generates do
+# not exist yet; their own step reads them.
+# ---------------------------------------------------------------------------
+
+def ninja_unescape(text):
+    return re.sub(r"\$(.)", r"\1", text)
+
+
+def validate_main(argv):
+    build = os.environ.get("MESON_BUILD_ROOT") or (argv[0] if argv else "")
+    if not build:
+        fail("validate: MESON_BUILD_ROOT is not set (run as a postconf script)", 2)
+    try:
+        with open(os.path.join(build, "build.ninja"), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        fail("validate: cannot read build.ninja: %s" % e.strerror)
+    me = os.path.basename(__file__)
+    seen = set()
+    failed = False
+    for line in lines:
+        line = line.strip()
+        if not line.startswith("COMMAND = ") or me not in line or " generate " not in line:
+            continue
+        try:
+            words = shlex.split(ninja_unescape(line[len("COMMAND = "):]))
+        except ValueError:
+            continue
+        if "generate" not in words or "--" not in words:
+            continue
+        settings = Settings(words[words.index("generate") + 1:])
+        if not settings.positional:
+            continue
+        provider = os.path.normpath(os.path.join(build, settings.positional[0]))
+        key = (provider, tuple(settings.flags))
+        if key in seen or not os.path.isfile(provider):
+            continue
+        seen.add(key)
+        try:
+            quietly(read_model, provider, cpp_flags(settings.flags), settings.cc or None)
+        except ProviderError as e:
+            sys.stderr.write(str(e) + "\n")
+            failed = True
+        except OtherError as e:
+            sys.stderr.write("%s: error: %s\n" % (ME, e))
+            failed = True
+    return 1 if failed else 0
+
+
+# ---------------------------------------------------------------------------
 # Command line.
 # ---------------------------------------------------------------------------
 
@@ -1880,6 +1934,7 @@ COMMANDS = {
     "objects": objects_main,
     "try": try_main,
     "check": check_main,
+    "validate": validate_main,
 }
 
 
