@@ -12,7 +12,7 @@
 #   static_probes.py noop-header [-C ...] FILE.d OUTPUT.h
 #   static_probes.py generate --mode MODE [--tool ARG]... [--flag ARG]... [--cc ARG]...
 #                             FILE.d OUTPUT.h [OUTPUT.o [OUTPUT-DOF.o]]
-#   static_probes.py objects --tool ARG... [--flag ARG]... FILE.d OUTPUT.o OBJECT...
+#   static_probes.py objects [settings] --output OUTPUT.o FILE.d OBJECT...
 #   static_probes.py try STEP ...            (configure-time trials; see try_main)
 #   static_probes.py check [--probe-build PATH] [--tool ARG]... [--unused PROV:NAME]...
 #                          FILE.d FILE...
@@ -73,7 +73,12 @@ class ProviderError(Exception):
 
 
 class OtherError(Exception):
-    """A failure that is not about a place in a provider file."""
+    """A failure that is not about a place in a provider file; a tool's own
+    last line of output, when a tool failed, is kept as tool_message."""
+
+    def __init__(self, message, tool_message=None):
+        Exception.__init__(self, message)
+        self.tool_message = tool_message
 
 
 class Span(object):
@@ -1255,7 +1260,7 @@ def run_tool(cmd, what, env=None, cwd=None):
         message = out.strip().splitlines()
         raise OtherError("%s: `%s` failed (exit status %d)%s" % (
             what, shown(cmd), res.returncode,
-            ": " + message[-1] if message else ""))
+            ": " + message[-1] if message else ""), message[-1] if message else None)
     sys.stderr.write(out)
     return out
 
@@ -1290,7 +1295,7 @@ class Settings(object):
     """What configure found, as the generator passes it to every step."""
 
     OPTIONS = ("--mode", "--tool", "--flag", "--gflag", "--cc", "--cflag", "--enabled",
-               "--probe-build", "--unused", "--check", "--dir", "--bits", "--kind")
+               "--probe-build", "--unused", "--check", "--dir", "--bits", "--kind", "--output")
 
     def __init__(self, argv, flags=()):
         self.args = Args(argv, flags=flags, values=self.OPTIONS)
@@ -1533,9 +1538,10 @@ def sha256(path):
 def objects_main(argv):
     settings = Settings(argv)
     pos = settings.positional
-    if len(pos) < 2:
-        fail("usage: %s objects --mode stub|rewrite [settings] FILE.d OUTPUT.o OBJECT..." % ME, 2)
-    provider, output, objects = pos[0], pos[1], pos[2:]
+    output = settings.args.get("--output")
+    if not output or not pos:
+        fail("usage: %s objects [settings] --output OUTPUT.o FILE.d OBJECT..." % ME, 2)
+    provider, objects = pos[0], pos[1:]
     if settings.mode == "stub":
         generate_stub(settings, provider, output)
         return 0
@@ -1630,7 +1636,7 @@ def try_main(argv):
                     finally:
                         sys.stderr = saved
             except OtherError as e:
-                first_error = first_error or str(e)
+                first_error = first_error or e.tool_message or str(e)
                 continue
             with open(header, encoding="utf-8", errors="replace") as f:
                 text = f.read()
@@ -1642,7 +1648,7 @@ def try_main(argv):
         try:
             quietly(generate_stub, settings, provider, obj)
         except OtherError as e:
-            return answer(False, first_words(str(e)))
+            return answer(False, first_words(e.tool_message or str(e)))
         return answer(True, obj)
     if step == "rewrite":
         bits = settings.args.get("--bits", "")
@@ -1655,7 +1661,7 @@ def try_main(argv):
             try:
                 quietly(generate_shim, trial, provider, header, obj)
             except OtherError as e:
-                errors.append(str(e))
+                errors.append(e.tool_message or str(e))
                 continue
             return answer(True, out, " ".join(gflags))
         return answer(False, first_words(errors[0] if errors else "no trial"))
@@ -1698,13 +1704,9 @@ SKIP = 77
 
 
 def find_probe_build(settings):
-    given = settings.args.get("--probe-build")
-    if given:
-        return given
-    for cmd in (settings.tool[:1], ["probe-build"]):
-        if not cmd:
-            continue
-        path = shutil.which(cmd[0]) if os.sep not in cmd[0] else cmd[0]
+    """probe-build's own binary: the one configure named (the tool, when it
+    is probe-build or a link to it), else probe-build on PATH."""
+    for path in (settings.args.get("--probe-build"), shutil.which("probe-build")):
         if path and os.path.basename(os.path.realpath(path)).startswith("probe-build"):
             return os.path.realpath(path)
     return None
@@ -1750,13 +1752,14 @@ def check_main(argv):
         sys.stdout.write(out)
         return 0
     missing = re.compile(r": error: probe (\S+) has no site in ")
+    summary = re.compile(r"^probe-build: error: [0-9]+ of the probes .* have no site")
     left = []
     allowed = []
     for line in out.splitlines():
         m = missing.search(line)
         if m and m.group(1) in unused:
             allowed.append(m.group(1))
-        elif line.strip():
+        elif line.strip() and not summary.search(line):
             left.append(line)
     if allowed and not [l for l in left if ": error: " in l]:
         print("%s: every declared probe has a site in %s, except those listed as unused: %s"
