@@ -22,8 +22,8 @@ struct Found {
 /// What `path` holds; for a static archive, what its members hold, each as
 /// one [`Found`].
 fn read(path: &PathBuf) -> std::result::Result<Vec<Found>, String> {
-    let data = std::fs::read(path)
-        .map_err(|e| format!("probe-build: error: cannot read {}: {e}", path.display()))?;
+    let data =
+        probe_inspect::read_contents(path).map_err(|e| format!("probe-build: error: {e}"))?;
     if !data.starts_with(b"!<arch>\n") {
         return read_one(path, &data).map(|found| vec![found]);
     }

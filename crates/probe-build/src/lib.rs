@@ -80,6 +80,7 @@ pub struct Build {
     type_map: Vec<(String, String)>,
     c_types_headers: Vec<PathBuf>,
     str_buffer_len: usize,
+    alloc: bool,
     out_dir: Option<PathBuf>,
     target: Option<String>,
     cargo_metadata: bool,
@@ -202,6 +203,7 @@ impl Build {
             type_map: Vec::new(),
             c_types_headers: Vec::new(),
             str_buffer_len: 256,
+            alloc: true,
             out_dir: None,
             target: None,
             cargo_metadata: true,
@@ -374,8 +376,8 @@ impl Build {
     }
 
     /// Size of the stack buffer a `&str` argument is copied into when its
-    /// probe is enabled, NUL included (default 256; longer strings are
-    /// truncated).
+    /// probe is enabled, NUL included (default 256). A longer string is
+    /// copied onto the heap instead (see [`Build::alloc`]).
     ///
     /// ```no_run
     /// probe_build::Build::new()
@@ -385,6 +387,24 @@ impl Build {
     /// ```
     pub fn str_buffer_len(&mut self, len: usize) -> &mut Build {
         self.str_buffer_len = len.max(1);
+        self
+    }
+
+    /// Whether the crate has the `alloc` crate (default `true`: every crate
+    /// with `std` has it). A `&str` argument longer than the stack buffer is
+    /// then copied onto the heap, and only while a tracer is attached.
+    /// `alloc(false)` is for `no_std` crates without an allocator: such a
+    /// string is cut to [`Build::str_buffer_len`] - 1 bytes.
+    ///
+    /// ```no_run
+    /// // A `no_std` firmware crate without a global allocator.
+    /// probe_build::Build::new()
+    ///     .file("probes.d")
+    ///     .alloc(false)
+    ///     .compile();
+    /// ```
+    pub fn alloc(&mut self, alloc: bool) -> &mut Build {
+        self.alloc = alloc;
         self
     }
 
@@ -530,6 +550,7 @@ impl Build {
 
         let mut options = RustModuleOptions::new(backend);
         options.str_buffer_len = self.str_buffer_len;
+        options.alloc = self.alloc;
         options.type_map = self.type_map.clone();
         options.type_map.extend(c_types::resolve(self, file)?);
         let module_text = rust_module::generate(file, &options).map_err(Error::Generate)?;

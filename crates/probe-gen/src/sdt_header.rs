@@ -181,7 +181,7 @@ fn write_probe_helpers(out: &mut String) {
         }
         let _ = writeln!(out, "#define __static_probes_sdt_probe{n}({params}) \\");
         out.push_str(
-            "  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \\\n",
+            "  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \\\n",
         );
         for i in 1..=n {
             if i > 1 {
@@ -257,6 +257,16 @@ const SELF_CONTAINED_HELPERS: &str = r#"
 # define __static_probes_sdt_loc(n) "%[__static_probes_v" #n "]"
 #else
 # error "static probes: this architecture has no SDT support here (supported: x86_64, i386, aarch64, arm, riscv, powerpc, s390); use the disabled header or the sys/sdt.h flavor"
+#endif
+
+/* GCC sizes an asm statement by its lines when it decides what to inline,
+   and the note's directives are many lines for one nop: a small function
+   holding a probe would stay out of line (a call per site, where
+   <sys/sdt.h> gets it inlined). `asm inline` (GCC 9) counts it as small. */
+#if defined __GNUC__ && !defined __clang__ && __GNUC__ >= 9
+# define __static_probes_sdt_asm __asm__ __volatile__ __inline__
+#else
+# define __static_probes_sdt_asm __asm__ __volatile__
 #endif
 
 /* For arguments declared as integers, bools, strings or pointers. clang

@@ -11,7 +11,10 @@
 //! This module writes the equivalent object directly, without a C compiler:
 //! section `.probes` (`PROGBITS`, writable and allocated) holding one zeroed `unsigned short` per probe, each named by a global,
 //! hidden, `STT_OBJECT` symbol of size 2, plus an empty `.note.GNU-stack` so
-//! linkers do not ask for an executable stack. Unlike SystemTap's, the
+//! linkers do not ask for an executable stack, and on x86 and AArch64 a
+//! `.note.gnu.property` marking it compatible with IBT/SHSTK and BTI/PAC
+//! (SystemTap's object lacks it, and a hardened program linked with it
+//! loses those marks). Unlike SystemTap's, the
 //! section is aligned to the architecture's largest page size
 //! ([`Arch::max_page_size`](probe_target::Arch::max_page_size)): see
 //! [`generate`]. The header the program is
@@ -146,6 +149,22 @@ pub fn generate(file: &ProviderFile, target: &ElfTarget) -> Result<Vec<u8>, Stub
             });
             obj.add_symbol_data(symbol, section, &0u16.to_ne_bytes(), 2);
         }
+    }
+
+    // The object holds no code, so it is compatible with every control-flow
+    // protection: saying so keeps the linker's AND over all inputs equal to
+    // what the user's own objects have. Without the note, linking it drops
+    // IBT/SHSTK (x86) or BTI/PAC (AArch64) from a hardened program.
+    match target.arch {
+        Arch::X86_64 | Arch::X32 | Arch::I386 => obj.add_elf_gnu_property_u32(
+            elf::GNU_PROPERTY_X86_FEATURE_1_AND,
+            elf::GNU_PROPERTY_X86_FEATURE_1_IBT | elf::GNU_PROPERTY_X86_FEATURE_1_SHSTK,
+        ),
+        Arch::Aarch64 => obj.add_elf_gnu_property_u32(
+            elf::GNU_PROPERTY_AARCH64_FEATURE_1_AND,
+            elf::GNU_PROPERTY_AARCH64_FEATURE_1_BTI | elf::GNU_PROPERTY_AARCH64_FEATURE_1_PAC,
+        ),
+        _ => {}
     }
 
     // Without this note GNU ld warns that the object implies an executable

@@ -132,6 +132,16 @@ fn outputs(file: &ProviderFile) -> BTreeMap<String, Vec<u8>> {
         };
         text(&format!("rust-{name}.rs"), module);
     }
+    // For `no_std` crates without `alloc`: long strings are cut, not copied.
+    let mut no_alloc = RustModuleOptions::new(Backend::Sdt(Arch::X86_64));
+    no_alloc.alloc = false;
+    let module = rust_module::generate(file, &no_alloc).unwrap_or_else(|diagnostics| {
+        diagnostics
+            .iter()
+            .map(|d| format!("error: {d}\n"))
+            .collect()
+    });
+    text("rust-sdt-x86_64-no-alloc.rs", module);
 
     stub_objects(file, &mut out);
     out

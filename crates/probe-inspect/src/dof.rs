@@ -178,11 +178,7 @@ const NO_SECTION: u32 = u32::MAX;
 /// DOF is malformed, is an error.
 pub fn read_file(path: impl AsRef<Path>) -> Result<DofFile, InspectError> {
     let path = path.as_ref();
-    let data = std::fs::read(path).map_err(|source| InspectError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read_bytes(path, &data)
+    read_bytes(path, &crate::read_contents(path)?)
 }
 
 /// [`read_file`] over a file already in memory; `path` names it.

@@ -186,11 +186,25 @@ impl std::error::Error for InspectError {
 /// empty [`ElfProbes::probes`].
 pub fn read_file(path: impl AsRef<Path>) -> Result<ElfProbes, InspectError> {
     let path = path.as_ref();
-    let data = std::fs::read(path).map_err(|source| InspectError::Io {
+    read_bytes(path, &read_contents(path)?)
+}
+
+/// The bytes of the file at `path`, refusing devices, pipes and sockets
+/// without reading them: they may never end (`/dev/zero`).
+pub fn read_contents(path: impl AsRef<Path>) -> Result<Vec<u8>, InspectError> {
+    let path = path.as_ref();
+    let io = |source| InspectError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    read_bytes(path, &data)
+    };
+    let file_type = std::fs::metadata(path).map_err(io)?.file_type();
+    if !file_type.is_file() && !file_type.is_dir() {
+        return Err(InspectError::NotElf {
+            path: path.to_path_buf(),
+            format: Some("device, pipe or socket".to_string()),
+        });
+    }
+    std::fs::read(path).map_err(io)
 }
 
 /// Reads the probes of an ELF file already in memory; `path` names it in
@@ -217,7 +231,7 @@ pub fn read_bytes(path: impl AsRef<Path>, data: &[u8]) -> Result<ElfProbes, Insp
     let stapsdt_base = file
         .section_by_name(".stapsdt.base")
         .map(|section| section.address());
-    let probes = note::read_probes(path, &file, kind, stapsdt_base)?;
+    let probes = note::read_probes(path, &file, data.len(), kind, stapsdt_base)?;
     Ok(ElfProbes {
         path: path.to_path_buf(),
         kind,

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SymbolSection};
+use object::read::elf::{ElfFile, FileHeader, SectionHeader as _};
+use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SectionIndex, SymbolSection};
 
 use crate::{parse_arguments, FileKind, InspectError, SdtProbe};
 
@@ -17,22 +18,29 @@ struct Relocated {
     symbol: Option<String>,
 }
 
+/// `file_size` is the size of the whole file: see [`Budget`].
 pub(crate) fn read_probes(
     path: &Path,
     file: &object::File<'_>,
+    file_size: usize,
     kind: FileKind,
     stapsdt_base: Option<u64>,
 ) -> Result<Vec<SdtProbe>, InspectError> {
     let little = file.is_little_endian();
     let address_size = if file.is_64() { 8 } else { 4 };
+    let mut budget = Budget {
+        path,
+        left: file_size,
+    };
     let mut probes = Vec::new();
     for section in file.sections().filter(|s| s.name() == Ok(".note.stapsdt")) {
         let data = section.data().map_err(|err| InspectError::BadElf {
             path: path.to_path_buf(),
             message: format!(".note.stapsdt: {err}"),
         })?;
+        budget.spend(data.len())?;
         let relocations = if kind == FileKind::Relocatable {
-            relocations(file, &section, data, address_size, little)
+            relocations(file, &section, data, address_size, little, &mut budget)?
         } else {
             HashMap::new()
         };
@@ -125,6 +133,31 @@ pub(crate) fn read_probes(
     Ok(probes)
 }
 
+/// What the reader may still read, in bytes of the file. Note sections and
+/// their relocations each take their own bytes of a well-formed file;
+/// section headers that all point at the same bytes would let a small file
+/// make the reader walk the same notes and relocations without end, so
+/// reading more than the file holds is an error.
+struct Budget<'a> {
+    path: &'a Path,
+    left: usize,
+}
+
+impl Budget<'_> {
+    fn spend(&mut self, bytes: usize) -> Result<(), InspectError> {
+        self.left = self
+            .left
+            .checked_sub(bytes)
+            .ok_or_else(|| InspectError::BadElf {
+                path: self.path.to_path_buf(),
+                message: "its .note.stapsdt sections and their relocations overlap \
+                          (they add up to more than the file's size)"
+                    .to_string(),
+            })?;
+        Ok(())
+    }
+}
+
 fn align_up(value: usize, align: usize) -> usize {
     value.saturating_add(align - 1) & !(align - 1)
 }
@@ -179,13 +212,22 @@ fn relocations(
     data: &[u8],
     address_size: usize,
     little: bool,
-) -> HashMap<usize, Relocated> {
+    budget: &mut Budget<'_>,
+) -> Result<HashMap<usize, Relocated>, InspectError> {
     let reader = Reader {
         path: Path::new(""),
         data,
         little,
         address_size,
     };
+    // object's iterator skips a relocation section it cannot read; a note
+    // would then silently lose its addresses.
+    let bytes =
+        relocation_section_bytes(file, section.index()).map_err(|err| InspectError::BadElf {
+            path: budget.path.to_path_buf(),
+            message: format!("relocations of .note.stapsdt: {err}"),
+        })?;
+    budget.spend(bytes)?;
     let mut map = HashMap::new();
     for (offset, relocation) in section.relocations() {
         let Ok(offset) = usize::try_from(offset) else {
@@ -232,5 +274,34 @@ fn relocations(
         }
         map.insert(offset, Relocated { value, symbol });
     }
-    map
+    Ok(map)
+}
+
+/// The size of the relocation sections that apply to section `target`, each
+/// of which must be readable.
+fn relocation_section_bytes(
+    file: &object::File<'_>,
+    target: SectionIndex,
+) -> Result<usize, object::Error> {
+    fn sum<Elf: FileHeader<Endian = object::Endianness>>(
+        elf: &ElfFile<'_, Elf>,
+        target: SectionIndex,
+    ) -> Result<usize, object::Error> {
+        let mut bytes = 0usize;
+        let mut next = elf.elf_relocation_sections().get(target);
+        while let Some(index) = next {
+            let data = elf
+                .elf_section_table()
+                .section(index)?
+                .data(elf.endian(), elf.data())?;
+            bytes = bytes.saturating_add(data.len());
+            next = elf.elf_relocation_sections().get(index);
+        }
+        Ok(bytes)
+    }
+    match file {
+        object::File::Elf32(elf) => sum(elf, target),
+        object::File::Elf64(elf) => sum(elf, target),
+        _ => Ok(0),
+    }
 }

@@ -135,3 +135,42 @@ pub fn run_fails(cmd: &mut Command, code: i32) -> String {
 pub fn readelf(args: &[&str], file: &Path) -> String {
     run_ok(Command::new("readelf").args(args).arg(file))
 }
+
+/// Runs a command with its output captured, killing it after `timeout`:
+/// `Err` says it could not start or did not finish.
+pub fn run_timed(cmd: &mut Command, timeout: std::time::Duration) -> Result<Output, String> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    // Drain the pipes while waiting, so a chatty child cannot block.
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let read_all = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let (stdout, stderr) = (read_all(Box::new(stdout)), read_all(Box::new(stderr)));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{cmd:?} did not finish in {timeout:?}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    Ok(Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    })
+}

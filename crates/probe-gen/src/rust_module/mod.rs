@@ -38,9 +38,13 @@ use template::fill;
 pub struct RustModuleOptions {
     pub backend: Backend,
     /// Size of the stack buffer a `&str` argument is copied into (with its
-    /// terminating NUL) when its probe is enabled; longer strings are
-    /// truncated. At least 1.
+    /// terminating NUL) when its probe is enabled. At least 1.
     pub str_buffer_len: usize,
+    /// Whether the crate using the module has the `alloc` crate (every
+    /// crate with `std` does): a `&str` longer than the buffer is then
+    /// copied onto the heap. Without it (`no_std` without an allocator) it
+    /// is cut to fit the buffer.
+    pub alloc: bool,
     /// Rust types for C type names the provider language does not know
     /// (project typedefs): `("my_id_t", "u32")`. The Rust type must be a
     /// primitive integer, `bool`, or a raw pointer type.
@@ -52,6 +56,7 @@ impl RustModuleOptions {
         RustModuleOptions {
             backend,
             str_buffer_len: 256,
+            alloc: true,
             type_map: Vec::new(),
         }
     }
@@ -174,7 +179,10 @@ pub fn generate(
             ("backend", &emitter.description()),
         ],
     );
-    out.push_str(&support::module(options.str_buffer_len.max(1)));
+    out.push_str(&support::module(
+        options.str_buffer_len.max(1),
+        options.alloc,
+    ));
 
     let mut module_names: Vec<(String, Span)> = Vec::new();
     for provider in &file.providers {

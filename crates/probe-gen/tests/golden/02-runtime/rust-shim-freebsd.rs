@@ -7,8 +7,8 @@
 pub mod __probe_support {
     /// A string a probe can carry: `&CStr` and raw `*const c_char` are
     /// passed as they are; `&str` is copied, NUL-terminated, into a stack
-    /// buffer of 256 bytes (truncated to fit), and only when the probe is
-    /// enabled.
+    /// buffer of 256 bytes, or onto the heap when it is longer, and only
+    /// when the probe is enabled.
     pub trait ProbeStr {
         /// Whether passing the string costs a copy (and so an is-enabled check).
         const NEEDS_COPY: bool;
@@ -57,10 +57,29 @@ pub mod __probe_support {
         fn with_c_ptr<R, F: FnOnce(*const u8) -> R>(self, f: F) -> R {
             // A tracer reads up to a NUL, and a Rust string has none.
             let mut buffer = [0u8; 256];
-            let n = if self.len() < 256 { self.len() } else { 256 - 1 };
-            buffer[..n].copy_from_slice(&self.as_bytes()[..n]);
-            f(buffer.as_ptr())
+            let heap;
+            let string = if self.len() < 256 {
+                buffer[..self.len()].copy_from_slice(self.as_bytes());
+                buffer.as_ptr()
+            } else {
+                heap = heap_c_string(self);
+                heap.as_ptr()
+            };
+            f(core::hint::black_box(string))
         }
+    }
+
+    extern crate alloc;
+
+    /// A string too long for the stack buffer, copied onto the heap (kept
+    /// out of line: the probe sites stay small).
+    #[cold]
+    #[inline(never)]
+    fn heap_c_string(s: &str) -> alloc::vec::Vec<u8> {
+        let mut copy = alloc::vec::Vec::with_capacity(s.len() + 1);
+        copy.extend_from_slice(s.as_bytes());
+        copy.push(0);
+        copy
     }
 
     /// A pointer a probe can carry: raw pointers and references.

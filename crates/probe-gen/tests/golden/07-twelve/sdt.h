@@ -53,6 +53,16 @@
 # error "static probes: this architecture has no SDT support here (supported: x86_64, i386, aarch64, arm, riscv, powerpc, s390); use the disabled header or the sys/sdt.h flavor"
 #endif
 
+/* GCC sizes an asm statement by its lines when it decides what to inline,
+   and the note's directives are many lines for one nop: a small function
+   holding a probe would stay out of line (a call per site, where
+   <sys/sdt.h> gets it inlined). `asm inline` (GCC 9) counts it as small. */
+#if defined __GNUC__ && !defined __clang__ && __GNUC__ >= 9
+# define __static_probes_sdt_asm __asm__ __volatile__ __inline__
+#else
+# define __static_probes_sdt_asm __asm__ __volatile__
+#endif
+
 /* For arguments declared as integers, bools, strings or pointers. clang
    (16) resolves "nor" to memory and stores each operand to the stack at
    every site; "nr" keeps them in registers, where gcc puts them anyway.
@@ -181,23 +191,23 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
   ".endif\n"
 
 #define __static_probes_sdt_probe0(prov, name, sem) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_tail \
       : :); } while (0)
 #define __static_probes_sdt_probe1(prov, name, sem, w1, a1) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1)); } while (0)
 #define __static_probes_sdt_probe2(prov, name, sem, w1, a1, w2, a2) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2)); } while (0)
 #define __static_probes_sdt_probe3(prov, name, sem, w1, a1, w2, a2, w3, a3) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
@@ -206,7 +216,7 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2), __static_probes_sdt_arg (3, w3, a3)); } while (0)
 #define __static_probes_sdt_probe4(prov, name, sem, w1, a1, w2, a2, w3, a3, w4, a4) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
@@ -217,7 +227,7 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2), __static_probes_sdt_arg (3, w3, a3), __static_probes_sdt_arg (4, w4, a4)); } while (0)
 #define __static_probes_sdt_probe5(prov, name, sem, w1, a1, w2, a2, w3, a3, w4, a4, w5, a5) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
@@ -230,7 +240,7 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2), __static_probes_sdt_arg (3, w3, a3), __static_probes_sdt_arg (4, w4, a4), __static_probes_sdt_arg (5, w5, a5)); } while (0)
 #define __static_probes_sdt_probe6(prov, name, sem, w1, a1, w2, a2, w3, a3, w4, a4, w5, a5, w6, a6) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
@@ -245,7 +255,7 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2), __static_probes_sdt_arg (3, w3, a3), __static_probes_sdt_arg (4, w4, a4), __static_probes_sdt_arg (5, w5, a5), __static_probes_sdt_arg (6, w6, a6)); } while (0)
 #define __static_probes_sdt_probe7(prov, name, sem, w1, a1, w2, a2, w3, a3, w4, a4, w5, a5, w6, a6, w7, a7) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
@@ -262,7 +272,7 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2), __static_probes_sdt_arg (3, w3, a3), __static_probes_sdt_arg (4, w4, a4), __static_probes_sdt_arg (5, w5, a5), __static_probes_sdt_arg (6, w6, a6), __static_probes_sdt_arg (7, w7, a7)); } while (0)
 #define __static_probes_sdt_probe8(prov, name, sem, w1, a1, w2, a2, w3, a3, w4, a4, w5, a5, w6, a6, w7, a7, w8, a8) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
@@ -281,7 +291,7 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2), __static_probes_sdt_arg (3, w3, a3), __static_probes_sdt_arg (4, w4, a4), __static_probes_sdt_arg (5, w5, a5), __static_probes_sdt_arg (6, w6, a6), __static_probes_sdt_arg (7, w7, a7), __static_probes_sdt_arg (8, w8, a8)); } while (0)
 #define __static_probes_sdt_probe9(prov, name, sem, w1, a1, w2, a2, w3, a3, w4, a4, w5, a5, w6, a6, w7, a7, w8, a8, w9, a9) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
@@ -302,7 +312,7 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2), __static_probes_sdt_arg (3, w3, a3), __static_probes_sdt_arg (4, w4, a4), __static_probes_sdt_arg (5, w5, a5), __static_probes_sdt_arg (6, w6, a6), __static_probes_sdt_arg (7, w7, a7), __static_probes_sdt_arg (8, w8, a8), __static_probes_sdt_arg (9, w9, a9)); } while (0)
 #define __static_probes_sdt_probe10(prov, name, sem, w1, a1, w2, a2, w3, a3, w4, a4, w5, a5, w6, a6, w7, a7, w8, a8, w9, a9, w10, a10) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
@@ -325,7 +335,7 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2), __static_probes_sdt_arg (3, w3, a3), __static_probes_sdt_arg (4, w4, a4), __static_probes_sdt_arg (5, w5, a5), __static_probes_sdt_arg (6, w6, a6), __static_probes_sdt_arg (7, w7, a7), __static_probes_sdt_arg (8, w8, a8), __static_probes_sdt_arg (9, w9, a9), __static_probes_sdt_arg (10, w10, a10)); } while (0)
 #define __static_probes_sdt_probe11(prov, name, sem, w1, a1, w2, a2, w3, a3, w4, a4, w5, a5, w6, a6, w7, a7, w8, a8, w9, a9, w10, a10, w11, a11) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
@@ -350,7 +360,7 @@ template <> struct __static_probes_sdt_sign<wchar_t> { static const bool value =
       __static_probes_sdt_tail \
       : : __static_probes_sdt_arg (1, w1, a1), __static_probes_sdt_arg (2, w2, a2), __static_probes_sdt_arg (3, w3, a3), __static_probes_sdt_arg (4, w4, a4), __static_probes_sdt_arg (5, w5, a5), __static_probes_sdt_arg (6, w6, a6), __static_probes_sdt_arg (7, w7, a7), __static_probes_sdt_arg (8, w8, a8), __static_probes_sdt_arg (9, w9, a9), __static_probes_sdt_arg (10, w10, a10), __static_probes_sdt_arg (11, w11, a11)); } while (0)
 #define __static_probes_sdt_probe12(prov, name, sem, w1, a1, w2, a2, w3, a3, w4, a4, w5, a5, w6, a6, w7, a7, w8, a8, w9, a9, w10, a10, w11, a11, w12, a12) \
-  do { __asm__ __volatile__ (__static_probes_sdt_head (prov, name, sem) \
+  do { __static_probes_sdt_asm (__static_probes_sdt_head (prov, name, sem) \
       __static_probes_sdt_fmt (1) \
       ".ascii \" \"\n" \
       __static_probes_sdt_fmt (2) \
