@@ -31,6 +31,7 @@ pub struct Trace {
     args: Vec<OsString>,
     providers: Vec<PathBuf>,
     probes: Vec<String>,
+    string_bytes: usize,
 }
 
 impl Trace {
@@ -41,6 +42,7 @@ impl Trace {
             args: Vec::new(),
             providers: Vec::new(),
             probes: Vec::new(),
+            string_bytes: Options::default().string_bytes,
         }
     }
 
@@ -75,6 +77,13 @@ impl Trace {
         self
     }
 
+    /// Reads at most `bytes` of each string argument (64 by default, as
+    /// bpftrace; a longer string shows as `"..."...`).
+    pub fn strings(&mut self, bytes: usize) -> &mut Trace {
+        self.string_bytes = bytes;
+        self
+    }
+
     /// Runs the program to its end. Panics when it cannot be traced (no
     /// probes, not an executable) or does not exit with status 0, showing
     /// the hits seen.
@@ -100,6 +109,7 @@ impl Trace {
     pub fn try_run(&self) -> Result<Hits, Error> {
         let mut options = Options {
             filter: Filter::new(&self.probes),
+            string_bytes: self.string_bytes,
             ..Options::default()
         };
         if !self.providers.is_empty() {

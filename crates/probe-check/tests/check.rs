@@ -216,6 +216,10 @@ fn trace_collects_every_hit_with_typed_arguments() {
     );
     assert!(hits.warnings().is_empty(), "{:?}", hits.warnings());
 
+    // Strings are cut at the window.
+    let hits = Trace::new(&prog).probe("chk:start").strings(3).run();
+    assert_eq!(hits.lines()[0], r#"chk:start("tes"..., 0)"#);
+
     // Untyped: the string is still recognized, the null pointer is 0.
     let hits = Trace::new(&prog).probe("chk:value").run();
     assert_eq!(
