@@ -1,4 +1,6 @@
-//! A recursive-descent parser for provider files.
+//! A hand-written descent parser for provider files: one function per
+//! grammar rule, none calling itself (brackets are balanced by counting), so
+//! no input can overflow the stack.
 //!
 //! The grammar, informally:
 //!
