@@ -627,6 +627,9 @@ check-probe-build)
   sed -i 's/hello hello_probes.d)/hello hello_probes.d UNUSED lost hello:spare)/' src/CMakeLists.txt
   build b
   run_hello b/hello yes
+  # They reach probe-build as --unused, which says so.
+  grep -q "all 7 declared probes have sites in .*(2 of them unused on purpose)" b/static_probes/static_probes_check_hello_probes_d.passed ||
+    { cat b/static_probes/*.passed >&2; fail "the check did not pass the UNUSED probes to probe-build"; }
   # Opt-out.
   sed -i 's/ UNUSED lost hello:spare)/)/' src/CMakeLists.txt
   configure b Ninja -DSTATIC_PROBES_CHECK=OFF
