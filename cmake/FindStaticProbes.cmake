@@ -1361,8 +1361,17 @@ function(_static_probes_tool_header provider output flags compiler)
   endif()
   set(tmp "${output}.tmp")
   file(REMOVE "${tmp}")
-  execute_process(COMMAND ${ARGN} -h -s "${provider}" -o "${tmp}" RESULT_VARIABLE rc)
-  string(REPLACE ";" " " cmd "${ARGN} -h -s ${provider}")
+  # ARGN: `dtrace ... -h`, or `probe-build header ...`, which takes the
+  # provider file without -s.
+  set(command ${ARGN})
+  list(GET command 1 word)
+  if(word STREQUAL "header")
+    list(APPEND command "${provider}")
+  else()
+    list(APPEND command -s "${provider}")
+  endif()
+  execute_process(COMMAND ${command} -o "${tmp}" RESULT_VARIABLE rc)
+  string(REPLACE ";" " " cmd "${command}")
   if(NOT rc STREQUAL "0" OR NOT EXISTS "${tmp}")
     file(REMOVE "${tmp}")
     message(FATAL_ERROR "StaticProbes: `${cmd}` failed (${rc})")
@@ -1479,19 +1488,73 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED StaticProbes_SCRIPT_ACTION)
       endif()
       list(APPEND objects "${obj}")
     endforeach()
+    # A program or library also covers the static libraries it links that
+    # share its provider file: fresh copies of their pristine objects that
+    # hold probe sites go through the same -G run, and are linked (through
+    # a response file) before the archives, which then give nothing more.
+    get_filename_component(copies "${_sp_static_objects}" DIRECTORY)
+    set(copies "${copies}/static-objects")
+    file(REMOVE_RECURSE "${copies}")
+    set(covered "")
+    set(response "")
+    if(NOT _sp_type STREQUAL "STATIC_LIBRARY")
+      set(n 0)
+      foreach(entry IN LISTS _sp_static_libraries)
+        string(REPLACE "|" ";" parts "${entry}")
+        list(GET parts 0 library)
+        list(GET parts 1 key)
+        list(REMOVE_AT parts 0 1)
+        if(NOT key STREQUAL _sp_key OR NOT library IN_LIST _sp_links)
+          continue()
+        endif()
+        foreach(obj IN LISTS parts)
+          set(pristine "${obj}")
+          if(EXISTS "${obj}.sdt-orig")
+            set(pristine "${obj}.sdt-orig")
+          endif()
+          file(STRINGS "${pristine}" sites REGEX "^__dtrace" LIMIT_COUNT 1)
+          if(NOT sites)
+            continue()
+          endif()
+          math(EXPR n "${n} + 1")
+          get_filename_component(name "${obj}" NAME)
+          set(copy "${copies}/${n}-${name}")
+          file(MAKE_DIRECTORY "${copies}")
+          execute_process(COMMAND "${CMAKE_COMMAND}" -E copy "${pristine}" "${copy}")
+          list(APPEND covered "${copy}")
+          string(REGEX REPLACE "([\"\\\\])" "\\\\\\1" quoted "${copy}")
+          string(APPEND response "\"${quoted}\"\n")
+        endforeach()
+      endforeach()
+      file(WRITE "${_sp_static_objects}" "${response}")
+    endif()
     get_filename_component(out_dir "${_sp_output}" DIRECTORY)
     file(MAKE_DIRECTORY "${out_dir}")
     set(tmp "${_sp_output}.tmp")
     file(REMOVE "${tmp}")
-    execute_process(COMMAND ${_sp_command} -G -s "${_sp_provider}" -o "${tmp}" ${objects}
+    execute_process(COMMAND ${_sp_command} -G -s "${_sp_provider}" -o "${tmp}" ${objects} ${covered}
       WORKING_DIRECTORY "${out_dir}" RESULT_VARIABLE rc)
+    # Oracle's DTrace: its rewritten call sites keep a relocation, R_X86_64_NONE
+    # against a symbol in section SHN_SUNW_IGNORE, which GNU ld refuses in a
+    # position-independent executable; objcopy writes it against symbol 0.
+    # (-G finds no sites in an object after that: hence the pristine copies.)
+    if(rc STREQUAL "0" AND EXISTS "${tmp}" AND _sp_objcopy)
+      foreach(obj IN LISTS objects covered)
+        execute_process(COMMAND "${_sp_objcopy}" "${obj}" "${obj}.sdt-objcopy" RESULT_VARIABLE rc)
+        if(NOT rc STREQUAL "0")
+          set(rc "${rc} (${_sp_objcopy} ${obj})")
+          break()
+        endif()
+        file(RENAME "${obj}.sdt-objcopy" "${obj}")
+      endforeach()
+    endif()
     if(NOT rc STREQUAL "0" OR NOT EXISTS "${tmp}")
       foreach(obj IN LISTS objects)
         execute_process(COMMAND "${CMAKE_COMMAND}" -E copy "${obj}.sdt-orig" "${obj}")
         execute_process(COMMAND touch -r "${obj}.sdt-orig" "${obj}")
       endforeach()
       file(REMOVE "${tmp}")
-      string(REPLACE ";" " " cmd "${_sp_command} -G -s ${_sp_provider} -o ${tmp} ${objects}")
+      string(REPLACE ";" " " cmd "${_sp_command} -G -s ${_sp_provider} -o ${tmp} ${objects} ${covered}")
       message(FATAL_ERROR "StaticProbes: `${cmd}` failed (${rc})")
     endif()
     foreach(obj IN LISTS objects)
@@ -1520,7 +1583,8 @@ endif()
 set(_StaticProbes_RESULT_VARIABLES _StaticProbes_MODULE_FILE StaticProbes_ENABLED
   StaticProbes_EXECUTABLE StaticProbes_COMMAND StaticProbes_TOOL_KIND StaticProbes_NEEDS_G
   StaticProbes_G_NEEDS_OBJECTS StaticProbes_DTRACEFLAGS StaticProbes_LINK_LIBRARIES
-  StaticProbes_CHECK StaticProbes_CHECK_COMMAND)
+  StaticProbes_HEADER_COMMAND StaticProbes_HEADER_TOOL StaticProbes_OBJCOPY StaticProbes_NO_PIE
+  StaticProbes_PROBE_BUILD StaticProbes_CHECK StaticProbes_CHECK_COMMAND)
 macro(_static_probes_publish_results)
   set_property(GLOBAL PROPERTY _StaticProbes_RESULT_VARIABLES "${_StaticProbes_RESULT_VARIABLES}")
   foreach(_sp_var IN LISTS _StaticProbes_RESULT_VARIABLES)
@@ -1637,12 +1701,22 @@ function(_static_probes_attach target provider header_name public extra_flags co
     list(APPEND tool_env "CC=${CMAKE_C_COMPILER}")
   endif()
   set(command ${StaticProbes_COMMAND} ${flags})
+  # The header: `dtrace -h -s PROVIDER -o OUT`, or for Oracle's DTrace
+  # `probe-build header --flavor oracle PROVIDER -o OUT`.
+  if(StaticProbes_HEADER_TOOL)
+    _static_probes_preprocessor_flags("${flags}" pp_flags)
+    set(header_command "${StaticProbes_HEADER_TOOL}" header --flavor oracle ${pp_flags})
+    set(header_tool "${StaticProbes_HEADER_TOOL}")
+  else()
+    set(header_command ${command} -h)
+    set(header_tool ${StaticProbes_EXECUTABLE})
+  endif()
 
   # The outputs also depend on a file that changes only when the settings
   # do (probes switched on or off, another tool or flags), so no generator
   # has to notice the changed command line by itself.
   set(settings_stamp "${dir}/${base}.settings")
-  set(settings_text "enabled=${StaticProbes_ENABLED}\nneeds_g=${StaticProbes_NEEDS_G}\ncommand=${command}\n")
+  set(settings_text "enabled=${StaticProbes_ENABLED}\nneeds_g=${StaticProbes_NEEDS_G}\ncommand=${command}\nheader=${header_command}\nobjcopy=${StaticProbes_OBJCOPY}\n")
   set(old_settings "")
   if(EXISTS "${settings_stamp}")
     file(READ "${settings_stamp}" old_settings)
@@ -1656,11 +1730,11 @@ function(_static_probes_attach target provider header_name public extra_flags co
       COMMAND ${tool_env} "${CMAKE_COMMAND}" -DStaticProbes_SCRIPT_ACTION=header
         "-DStaticProbes_SCRIPT_INPUT=${provider}"
         "-DStaticProbes_SCRIPT_OUTPUT=${header}"
-        "-DStaticProbes_SCRIPT_COMMAND=${command}"
+        "-DStaticProbes_SCRIPT_COMMAND=${header_command}"
         "-DStaticProbes_SCRIPT_FLAGS=${flags}"
         "-DStaticProbes_SCRIPT_COMPILER=${compiler}"
         -P "${_StaticProbes_MODULE_FILE}"
-      DEPENDS "${provider}" ${StaticProbes_EXECUTABLE} "${_StaticProbes_MODULE_FILE}" "${settings_stamp}"
+      DEPENDS "${provider}" ${header_tool} "${_StaticProbes_MODULE_FILE}" "${settings_stamp}"
       WORKING_DIRECTORY "${dir}"
       COMMENT "Generating ${header_name} from ${base}.d for ${target} (${StaticProbes_TOOL_KIND})"
       VERBATIM)
@@ -1713,8 +1787,8 @@ function(_static_probes_attach target provider header_name public extra_flags co
     return()
   endif()
 
-  # Solaris, illumos, FreeBSD: dtrace -G over the target's own objects,
-  # just before they are linked or archived.
+  # Solaris, illumos, FreeBSD, Oracle Linux: dtrace -G over the target's
+  # own objects, just before they are linked or archived.
   if(type STREQUAL "OBJECT_LIBRARY")
     message(FATAL_ERROR "static_probes_add_provider(${target}): with ${StaticProbes_TOOL_KIND} `dtrace -G` runs over the objects at link time; attach the provider to the executable or library that links this object library")
   endif()
@@ -1724,13 +1798,29 @@ function(_static_probes_attach target provider header_name public extra_flags co
     message(FATAL_ERROR "static_probes_add_provider(${target}): ${target} already has the provider file ${earlier}; where `dtrace -G` runs over the objects, give each target one provider file (several providers can share one file)")
   endif()
   set_property(TARGET ${target} PROPERTY _STATIC_PROBES_G_PROVIDER "${provider}")
+  string(MD5 key "${provider}")
+  set_property(TARGET ${target} PROPERTY _STATIC_PROBES_G_KEY "${key}")
   set(object "${dir}/$<CONFIG>/${base}.o")
   set(settings "${dir}/$<CONFIG>/g-objects.cmake")
+  set(static_objects "${dir}/$<CONFIG>/static-objects.rsp")
+  # A program or library holds one DOF object (a second one clashes on
+  # `__SUNW_dof`, and Oracle's runtime refuses to register it): its -G run
+  # also covers the static libraries with the same provider file that it
+  # links. They are registered here, read when the build files are written.
+  if(NOT TARGET StaticProbes::static_libraries)
+    add_library(StaticProbes::static_libraries INTERFACE IMPORTED GLOBAL)
+  endif()
   file(GENERATE OUTPUT "${settings}" CONTENT
 "set(_sp_command [==[${command}]==])
 set(_sp_provider [==[${provider}]==])
 set(_sp_output [==[${object}]==])
 set(_sp_objects [==[$<TARGET_OBJECTS:${target}>]==])
+set(_sp_objcopy [==[${StaticProbes_OBJCOPY}]==])
+set(_sp_type [==[${type}]==])
+set(_sp_key [==[${key}]==])
+set(_sp_links [==[$<TARGET_PROPERTY:${target},LINK_LIBRARIES>]==])
+set(_sp_static_libraries [==[$<GENEX_EVAL:$<TARGET_PROPERTY:StaticProbes::static_libraries,INTERFACE_STATIC_PROBES_LIBRARIES>>]==])
+set(_sp_static_objects [==[${static_objects}]==])
 ")
   add_custom_command(TARGET ${target} PRE_LINK
     COMMAND ${tool_env} "${CMAKE_COMMAND}" -DStaticProbes_SCRIPT_ACTION=g-objects
@@ -1739,15 +1829,29 @@ set(_sp_objects [==[$<TARGET_OBJECTS:${target}>]==])
     COMMENT "Running dtrace -G over the objects of ${target}"
     VERBATIM)
   if(type STREQUAL "STATIC_LIBRARY")
-    # Not archived: nothing refers to the -G object, so a link would never
-    # pull it out of the archive. The library's users link it directly
-    # (it is made when the archive is, before any of them links).
-    target_link_options(${target} INTERFACE "$<BUILD_INTERFACE:${object}>")
+    set_property(TARGET StaticProbes::static_libraries APPEND PROPERTY INTERFACE_STATIC_PROBES_LIBRARIES
+      "${target}|${key}|$<JOIN:$<TARGET_OBJECTS:${target}>,|>")
+    # The -G object is not archived: nothing refers to it, so a link would
+    # never pull it out of the archive. The library's users link it
+    # directly (it is made when the archive is, before any of them links),
+    # unless their own -G run covers the library.
+    set(covered "$<AND:$<STREQUAL:$<TARGET_PROPERTY:_STATIC_PROBES_G_KEY>,${key}>,$<IN_LIST:${target},$<TARGET_PROPERTY:LINK_LIBRARIES>>>")
+    target_link_options(${target} INTERFACE "$<$<NOT:${covered}>:$<BUILD_INTERFACE:${object}>>")
+    if(StaticProbes_NO_PIE)
+      target_link_options(${target} INTERFACE "$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:-no-pie>")
+    endif()
     if(StaticProbes_LINK_LIBRARIES)
       target_link_libraries(${target} INTERFACE ${StaticProbes_LINK_LIBRARIES})
     endif()
   else()
-    target_link_options(${target} PRIVATE "${object}")
+    # The -G object, and the copies of the covered static libraries'
+    # objects that hold probe sites: linked before the archives, they keep
+    # the linker from taking those members (rewritten by the library's own
+    # -G run, described by its DOF) out of them.
+    target_link_options(${target} PRIVATE "${object}" "@${static_objects}")
+    if(StaticProbes_NO_PIE AND type STREQUAL "EXECUTABLE")
+      target_link_options(${target} PRIVATE -no-pie)
+    endif()
     if(StaticProbes_LINK_LIBRARIES)
       target_link_libraries(${target} PRIVATE ${StaticProbes_LINK_LIBRARIES})
     endif()
@@ -1829,7 +1933,7 @@ macro(_static_probes_fail reason)
   return()
 endmacro()
 
-function(_static_probes_try_project dir lang command flags link_libs out_var log_var)
+function(_static_probes_try_project dir lang command flags link_libs objcopy no_pie out_var log_var)
   # A whole little project built with the same generator: the real -G
   # flow, over real objects, through this very module.
   file(REMOVE_RECURSE "${dir}")
@@ -1844,8 +1948,11 @@ set(StaticProbes_G_NEEDS_OBJECTS TRUE)
 set(StaticProbes_TOOL_KIND [==[${StaticProbes__KIND}]==])
 set(StaticProbes_EXECUTABLE [==[${StaticProbes__EXE}]==])
 set(StaticProbes_COMMAND [==[${command}]==])
+set(StaticProbes_HEADER_TOOL [==[${header_tool}]==])
 set(StaticProbes_DTRACEFLAGS [==[${flags}]==])
 set(StaticProbes_LINK_LIBRARIES [==[${link_libs}]==])
+set(StaticProbes_OBJCOPY [==[${objcopy}]==])
+set(StaticProbes_NO_PIE [==[${no_pie}]==])
 ")
   file(WRITE "${dir}/src/CMakeLists.txt"
 "cmake_minimum_required(VERSION 3.16)
@@ -1858,7 +1965,7 @@ static_probes_add_provider(conftest conftest.d HEADER conftest_probes.h)
   set(cmake_flags "-DCMAKE_${lang}_COMPILER=${CMAKE_${lang}_COMPILER}"
                   "-DCMAKE_${lang}_FLAGS=${CMAKE_${lang}_FLAGS}")
   foreach(var IN ITEMS CMAKE_TOOLCHAIN_FILE CMAKE_SYSROOT CMAKE_${lang}_COMPILER_TARGET
-      CMAKE_POSITION_INDEPENDENT_CODE)
+      CMAKE_POSITION_INDEPENDENT_CODE CMAKE_EXE_LINKER_FLAGS CMAKE_LINKER)
     if(DEFINED ${var})
       list(APPEND cmake_flags "-D${var}=${${var}}")
     endif()
@@ -1873,6 +1980,36 @@ static_probes_add_provider(conftest conftest.d HEADER conftest_probes.h)
   set(${out_var} ${_sp_project_ok} PARENT_SCOPE)
   set(${log_var} "${log}" PARENT_SCOPE)
   unset(_sp_project_ok CACHE)
+endfunction()
+
+# The preprocessor flags among <flags> (-C, -I, -D, -U, with their values):
+# what probe-build's header and list --check take of DTRACEFLAGS.
+function(_static_probes_preprocessor_flags flags out_var)
+  set(kept "")
+  set(next FALSE)
+  foreach(flag IN LISTS flags)
+    if(next OR flag MATCHES "^-[CIDU]")
+      list(APPEND kept "${flag}")
+    endif()
+    set(next FALSE)
+    if(flag MATCHES "^-[IDU]$")
+      set(next TRUE)
+    endif()
+  endforeach()
+  set(${out_var} "${kept}" PARENT_SCOPE)
+endfunction()
+
+# The hardening marks of the GNU property note of <file> (readelf -n):
+# "IBT", "SHSTK", "BTI", "PAC"; empty without readelf or a note.
+function(_static_probes_marks file out_var)
+  set(marks "")
+  if(CMAKE_READELF AND EXISTS "${file}")
+    execute_process(COMMAND "${CMAKE_READELF}" -n "${file}" OUTPUT_VARIABLE notes ERROR_QUIET)
+    if(notes MATCHES "(x86|AArch64) feature: ([^\n]*)")
+      string(REGEX MATCHALL "IBT|SHSTK|BTI|PAC" marks "${CMAKE_MATCH_2}")
+    endif()
+  endif()
+  set(${out_var} "${marks}" PARENT_SCOPE)
 endfunction()
 
 function(_static_probes_detect)
@@ -1940,7 +2077,10 @@ int main(int argc, char **argv)
   endif()
   message(STATUS "StaticProbes: `${command_text} -h` writes a header - yes")
 
-  # 2. Which kind of tool answered.
+  # 2. Which kind of tool answered. Oracle's DTrace for Linux is told by
+  # its header: illumos' sites, but an is-enabled call that stores a flag
+  # (`__dtraceenabled_PROV___NAME(uint32_t *)`), which illumos' header
+  # cannot serve.
   file(READ "${_sp_work}/conftest_probes.h" header_text)
   execute_process(COMMAND ${command} --version
     RESULT_VARIABLE rc OUTPUT_VARIABLE version_text ERROR_VARIABLE version_err)
@@ -1948,10 +2088,46 @@ int main(int argc, char **argv)
     set(kind PROBE_BUILD)
   elseif(header_text MATCHES "Systemtap|systemtap|<sys/sdt.h>")
     set(kind SYSTEMTAP)
+  elseif(header_text MATCHES "__dtraceenabled_[A-Za-z0-9_]+\\(uint32_t \\*")
+    set(kind ORACLE)
   else()
     set(kind DTRACE)
   endif()
   set(StaticProbes__KIND "${kind}")
+  set(header_command ${command} ${flags} -h)
+  set(header_tool "")
+  if(kind STREQUAL "ORACLE")
+    execute_process(COMMAND ${command} -V OUTPUT_VARIABLE version ERROR_VARIABLE version_err)
+    string(STRIP "${version}${version_err}" version)
+    string(REGEX REPLACE "^dtrace: " "" version "${version}")
+    message(STATUS "StaticProbes: Oracle's DTrace for Linux (${version}) - yes")
+    # Its D libraries may not load on a build host (they follow the
+    # running kernel); -h and -G need none.
+    if(NOT "-xnolibs" IN_LIST flags)
+      list(APPEND flags -xnolibs)
+    endif()
+    # The header: probe-build's `oracle` flavor when probe-build is at hand
+    # (the same calls and flag, with const-correct prototypes: Oracle's
+    # header declares `char *` for `const char *` arguments, a warning in
+    # C and an error in C++), else the tool's own.
+    if(StaticProbes__HELPER)
+      _static_probes_preprocessor_flags("${flags}" pp_flags)
+      set(try_command "${StaticProbes__HELPER}" header --flavor oracle ${pp_flags})
+      execute_process(COMMAND ${env} ${try_command} conftest.d -o conftest_probes.h
+        WORKING_DIRECTORY "${_sp_work}"
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+      string(REPLACE ";" " " try_text "${try_command}")
+      if(rc STREQUAL "0")
+        set(header_command ${try_command})
+        set(header_tool "${StaticProbes__HELPER}")
+      else()
+        string(STRIP "${out}${err}" err)
+        message(STATUS "StaticProbes: `${try_text}` failed (${err}); using the tool's own header")
+      endif()
+    endif()
+    string(REPLACE ";" " " header_text "${header_command}")
+    message(STATUS "StaticProbes: headers from `${header_text}`")
+  endif()
 
   # 3. Does the header compile with the project's compiler and flags?
   set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
@@ -1962,7 +2138,8 @@ int main(int argc, char **argv)
   unset(_sp_compiles CACHE)
   if(NOT compiles)
     file(WRITE "${_sp_work}/compile.log" "${log}")
-    _static_probes_fail("the header from `${command_text} -h` does not compile with ${CMAKE_${lang}_COMPILER} (see ${_sp_work}/compile.log)")
+    string(REPLACE ";" " " header_text "${header_command}")
+    _static_probes_fail("the header from `${header_text}` does not compile with ${CMAKE_${lang}_COMPILER} (see ${_sp_work}/compile.log)")
   endif()
   message(STATUS "StaticProbes: its header compiles with the ${lang} compiler - yes")
 
@@ -1976,65 +2153,134 @@ int main(int argc, char **argv)
   set(needs_g FALSE)
   set(needs_objects FALSE)
   set(link_libs "")
+  set(objcopy "")
+  set(no_pie FALSE)
   if(links)
     message(STATUS "StaticProbes: -G needed - no")
   else()
     set(needs_g TRUE)
     message(STATUS "StaticProbes: -G needed - yes")
-    # 5. Does -G work from the provider alone (a stub object)?
+    # 5. Does -G work from the provider alone (a stub object)? A tool that
+    # rewrites objects may still write an object without any (Oracle's
+    # does): it must also make the program link.
     file(REMOVE "${_sp_work}/conftest_stub.o")
     execute_process(COMMAND ${env} ${command} ${flags} -G -s conftest.d -o conftest_stub.o
       WORKING_DIRECTORY "${_sp_work}"
       RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    set(stub_links FALSE)
     if(rc STREQUAL "0" AND EXISTS "${_sp_work}/conftest_stub.o")
-      message(STATUS "StaticProbes: -G needs the objects - no")
       try_compile(_sp_links "${_sp_work}/link-stub" "${_sp_work}/conftest.${_sp_ext}"
         CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${_sp_work}"
         LINK_LIBRARIES "${_sp_work}/conftest_stub.o"
         OUTPUT_VARIABLE log)
-      set(links ${_sp_links})
+      set(stub_links ${_sp_links})
       unset(_sp_links CACHE)
-      if(NOT links)
-        file(WRITE "${_sp_work}/link.log" "${log}")
-        _static_probes_fail("a program does not link with the object from `${command_text} -G` (see ${_sp_work}/link.log)")
-      endif()
+      file(WRITE "${_sp_work}/link.log" "${log}")
+      set(stub_error "its output alone does not make the program link (see ${_sp_work}/link.log)")
     else()
       set(stub_error "${out}${err}")
       string(STRIP "${stub_error}" stub_error)
+    endif()
+    if(stub_links)
+      message(STATUS "StaticProbes: -G needs the objects - no")
+    else()
       message(STATUS "StaticProbes: -G needs the objects - yes")
       set(needs_objects TRUE)
-      # 6. The whole flow over objects, with -64/-32 and -lelf as needed.
+      # 6. The whole flow over objects. Plain DTraces: with -64/-32 and
+      # -lelf as needed. Oracle's: with -64/-32, then an objcopy pass over
+      # the rewritten objects (GNU ld refuses their relocations in a PIE;
+      # objcopy writes them against symbol 0, which it takes), else -no-pie.
       if(CMAKE_SIZEOF_VOID_P EQUAL 8)
         set(bits -64)
       else()
         set(bits -32)
       endif()
+      if(kind STREQUAL "ORACLE")
+        set(attempts "")
+        if(CMAKE_OBJCOPY)
+          list(APPEND attempts bits+objcopy)
+        endif()
+        list(APPEND attempts bits+nopie)
+      else()
+        set(attempts none bits elf bits+elf)
+      endif()
       set(works FALSE)
       set(logs "")
-      foreach(attempt "none" "bits" "elf" "bits;elf")
+      foreach(attempt IN LISTS attempts)
         set(try_flags ${flags})
         set(try_libs "")
-        if("bits" IN_LIST attempt)
+        set(try_objcopy "")
+        set(try_no_pie FALSE)
+        if(attempt MATCHES "bits")
           list(APPEND try_flags ${bits})
         endif()
-        if("elf" IN_LIST attempt)
+        if(attempt MATCHES "elf")
           set(try_libs elf)
         endif()
-        string(REPLACE ";" "-" tag "${attempt}")
-        _static_probes_try_project("${_sp_work}/objects-${tag}" ${lang} "${command}" "${try_flags}" "${try_libs}" ok log)
+        if(attempt MATCHES "objcopy")
+          set(try_objcopy "${CMAKE_OBJCOPY}")
+        endif()
+        if(attempt MATCHES "nopie")
+          set(try_no_pie TRUE)
+        endif()
+        _static_probes_try_project("${_sp_work}/objects-${attempt}" ${lang} "${command}" "${try_flags}"
+          "${try_libs}" "${try_objcopy}" "${try_no_pie}" ok log)
         string(APPEND logs "=== attempt: ${attempt}\n${log}\n")
         if(ok)
           set(works TRUE)
           set(flags ${try_flags})
           set(link_libs ${try_libs})
+          set(objcopy "${try_objcopy}")
+          set(no_pie ${try_no_pie})
+          set(chosen "${_sp_work}/objects-${attempt}")
           break()
         endif()
       endforeach()
       file(WRITE "${_sp_work}/objects.log" "${logs}")
       if(NOT works)
-        _static_probes_fail("`${command_text} -G` refuses to run without objects (${stub_error}) and a program built by running it over its objects does not link (see ${_sp_work}/objects.log)")
+        set(why "`${command_text} -G` refuses to run without objects (${stub_error}) and a program built by running it over its objects does not link (see ${_sp_work}/objects.log)")
+        if(kind STREQUAL "ORACLE")
+          string(APPEND why "; the objects of Oracle's dtrace -G link with GNU ld only (not lld, gold or mold)")
+        endif()
+        _static_probes_fail("${why}")
       endif()
-      message(STATUS "StaticProbes: -G over the objects links - yes (flags: ${flags}; libraries: ${link_libs})")
+      set(how "flags: ${flags}; libraries: ${link_libs}")
+      if(objcopy)
+        string(APPEND how "; each rewritten object through ${objcopy}")
+      endif()
+      if(no_pie)
+        string(APPEND how "; programs linked with -no-pie")
+      endif()
+      message(STATUS "StaticProbes: -G over the objects links - yes (${how})")
+      if(no_pie)
+        if(CMAKE_OBJCOPY)
+          set(why "an objcopy pass over the rewritten objects (${CMAKE_OBJCOPY}) did not make a PIE link (see ${_sp_work}/objects.log)")
+        else()
+          set(why "no objcopy was found to rewrite them first (set CMAKE_OBJCOPY)")
+        endif()
+        message(WARNING "StaticProbes: programs with probes are linked with -no-pie, without address randomisation of the executable: GNU ld refuses the relocations `${command_text} -G` leaves in the objects of a position-independent executable, and ${why}.")
+      endif()
+      # 7. Do programs keep the hardening marks of their objects (CET's
+      # IBT and SHSTK, AArch64's BTI and PAC)? Only an object with a GNU
+      # property note keeps them, and Oracle's -G object has none.
+      file(GLOB_RECURSE pristine "${chosen}/build/*conftest.${_sp_ext}.o.sdt-orig")
+      file(GLOB_RECURSE program LIST_DIRECTORIES false "${chosen}/build/conftest" "${chosen}/build/conftest.exe")
+      if(pristine AND program)
+        list(GET pristine 0 pristine)
+        list(GET program 0 program)
+        _static_probes_marks("${pristine}" object_marks)
+        _static_probes_marks("${program}" program_marks)
+        set(lost "")
+        foreach(mark IN LISTS object_marks)
+          if(NOT mark IN_LIST program_marks)
+            list(APPEND lost ${mark})
+          endif()
+        endforeach()
+        if(lost)
+          string(REPLACE ";" ", " lost "${lost}")
+          message(WARNING "StaticProbes: programs and libraries with probes lose the ${lost} marks their objects carry: the object `${command_text} -G` writes has no GNU property note, and the linker keeps a mark only when every object has it. They run without that protection (CET or BTI/PAC) even where the compiler flags ask for it.")
+        endif()
+      endif()
     endif()
   endif()
 
@@ -2042,9 +2288,12 @@ int main(int argc, char **argv)
   set(StaticProbes__RESULT_REASON "" CACHE INTERNAL "")
   set(StaticProbes__RESULT_KIND "${kind}" CACHE INTERNAL "")
   set(StaticProbes__RESULT_FLAGS "${flags}" CACHE INTERNAL "")
+  set(StaticProbes__RESULT_HEADER_TOOL "${header_tool}" CACHE INTERNAL "")
   set(StaticProbes__RESULT_NEEDS_G "${needs_g}" CACHE INTERNAL "")
   set(StaticProbes__RESULT_NEEDS_OBJECTS "${needs_objects}" CACHE INTERNAL "")
   set(StaticProbes__RESULT_LINK_LIBRARIES "${link_libs}" CACHE INTERNAL "")
+  set(StaticProbes__RESULT_OBJCOPY "${objcopy}" CACHE INTERNAL "")
+  set(StaticProbes__RESULT_NO_PIE "${no_pie}" CACHE INTERNAL "")
 endfunction()
 
 set(StaticProbes_VERSION "${_StaticProbes_MODULE_VERSION}")
@@ -2088,6 +2337,11 @@ set(StaticProbes_NEEDS_G FALSE)
 set(StaticProbes_G_NEEDS_OBJECTS FALSE)
 set(StaticProbes_DTRACEFLAGS "")
 set(StaticProbes_LINK_LIBRARIES "")
+set(StaticProbes_HEADER_COMMAND "")
+set(StaticProbes_HEADER_TOOL "")
+set(StaticProbes_OBJCOPY "")
+set(StaticProbes_NO_PIE FALSE)
+set(StaticProbes_PROBE_BUILD "")
 set(_sp_reason "")
 
 if(_sp_mode STREQUAL "OFF")
@@ -2127,12 +2381,28 @@ else()
     else()
       set(_sp_compiler "${CMAKE_CXX_COMPILER} ${CMAKE_CXX_FLAGS}")
     endif()
-    set(_sp_signature "${_StaticProbes_MODULE_VERSION}|${_sp_command}|${_sp_stamp}|${_sp_user_flags}|${_sp_compiler}|${CMAKE_GENERATOR}")
+    # probe-build for the helpers (the header for Oracle's DTrace, the
+    # post-link check, trace tests): the tool itself when it is probe-build
+    # (through a link named dtrace, the binary it points to, which does not
+    # run as dtrace), else searched.
+    get_filename_component(_sp_real "${_sp_exe}" REALPATH)
+    get_filename_component(_sp_real_name "${_sp_real}" NAME)
+    if(_sp_real_name MATCHES "^probe-build")
+      set(StaticProbes_PROBE_BUILD "${_sp_real}")
+    else()
+      find_program(STATIC_PROBES_PROBE_BUILD NAMES probe-build HINTS ${_sp_hints}
+        DOC "probe-build, for the header for Oracle's DTrace, the post-link check and trace tests (OFF: none)")
+      if(STATIC_PROBES_PROBE_BUILD)
+        set(StaticProbes_PROBE_BUILD "${STATIC_PROBES_PROBE_BUILD}")
+      endif()
+    endif()
+    set(_sp_signature "${_StaticProbes_MODULE_VERSION}|${_sp_command}|${_sp_stamp}|${_sp_user_flags}|${_sp_compiler}|${CMAKE_GENERATOR}|${CMAKE_EXE_LINKER_FLAGS}|${StaticProbes_PROBE_BUILD}")
     if(NOT StaticProbes__SIGNATURE STREQUAL _sp_signature)
       message(STATUS "StaticProbes: trying ${DTRACE}")
       set(StaticProbes__EXE "${_sp_exe}")
       set(StaticProbes__BASE_COMMAND "${_sp_command}")
       set(StaticProbes__USER_FLAGS "${_sp_user_flags}")
+      set(StaticProbes__HELPER "${StaticProbes_PROBE_BUILD}")
       _static_probes_detect()
       set(StaticProbes__SIGNATURE "${_sp_signature}" CACHE INTERNAL "")
     endif()
@@ -2145,6 +2415,15 @@ else()
       set(StaticProbes_G_NEEDS_OBJECTS "${StaticProbes__RESULT_NEEDS_OBJECTS}")
       set(StaticProbes_DTRACEFLAGS "${StaticProbes__RESULT_FLAGS}")
       set(StaticProbes_LINK_LIBRARIES "${StaticProbes__RESULT_LINK_LIBRARIES}")
+      set(StaticProbes_HEADER_TOOL "${StaticProbes__RESULT_HEADER_TOOL}")
+      set(StaticProbes_OBJCOPY "${StaticProbes__RESULT_OBJCOPY}")
+      set(StaticProbes_NO_PIE "${StaticProbes__RESULT_NO_PIE}")
+      if(StaticProbes_HEADER_TOOL)
+        _static_probes_preprocessor_flags("${StaticProbes_DTRACEFLAGS}" _sp_pp_flags)
+        set(StaticProbes_HEADER_COMMAND "${StaticProbes_HEADER_TOOL}" header --flavor oracle ${_sp_pp_flags})
+      else()
+        set(StaticProbes_HEADER_COMMAND ${_sp_command} ${StaticProbes_DTRACEFLAGS} -h)
+      endif()
       if(NOT TARGET StaticProbes::dtrace)
         add_executable(StaticProbes::dtrace IMPORTED)
         set_target_properties(StaticProbes::dtrace PROPERTIES IMPORTED_LOCATION "${_sp_exe}")
@@ -2159,10 +2438,11 @@ else()
 endif()
 
 # The post-link check: every declared probe must have a site in what was
-# linked. On by default where the tool is ours (probe-build reads SDT notes;
-# where -G rewrites objects into DOF there are none to read).
+# linked. On by default where the tool is ours: probe-build as the tool
+# (SDT notes), or writing the headers for Oracle's DTrace (DOF, which
+# probe-build list reads too).
 set(STATIC_PROBES_CHECK "AUTO" CACHE STRING
-  "After linking, check with probe-build list --check that every declared probe has a site: AUTO (when the tool is probe-build), ON or OFF")
+  "After linking, check with probe-build list --check that every declared probe has a site: AUTO (when the tool or the headers are probe-build's), ON or OFF")
 set_property(CACHE STATIC_PROBES_CHECK PROPERTY STRINGS AUTO ON OFF)
 set(StaticProbes_CHECK FALSE)
 set(StaticProbes_CHECK_COMMAND "")
@@ -2174,35 +2454,20 @@ elseif(_sp_check MATCHES "^(OFF|NO|FALSE|N|0|)$")
 elseif(NOT _sp_check STREQUAL "AUTO")
   message(FATAL_ERROR "StaticProbes: STATIC_PROBES_CHECK must be AUTO, ON or OFF, not '${STATIC_PROBES_CHECK}'")
 endif()
-if(StaticProbes_ENABLED AND NOT _sp_check STREQUAL "OFF")
-  set(_sp_checker "")
-  if(StaticProbes_TOOL_KIND STREQUAL "PROBE_BUILD")
-    # A link named dtrace would run as dtrace: call the binary itself.
-    get_filename_component(_sp_checker "${StaticProbes_EXECUTABLE}" REALPATH)
-    get_filename_component(_sp_checker_name "${_sp_checker}" NAME)
-    if(_sp_checker_name MATCHES "^dtrace")
-      set(_sp_checker "")
-    endif()
-  endif()
-  if(_sp_check STREQUAL "ON" AND NOT _sp_checker)
-    find_program(STATIC_PROBES_CHECK_TOOL NAMES probe-build HINTS ${_sp_hints}
-      DOC "probe-build, for the post-link check (STATIC_PROBES_CHECK)")
-    if(NOT STATIC_PROBES_CHECK_TOOL)
-      message(FATAL_ERROR "StaticProbes: STATIC_PROBES_CHECK is ON but probe-build was not found (set STATIC_PROBES_CHECK_TOOL to its path)")
-    endif()
-    set(_sp_checker "${STATIC_PROBES_CHECK_TOOL}")
-  endif()
-  if(_sp_checker AND (_sp_check STREQUAL "ON" OR NOT StaticProbes_G_NEEDS_OBJECTS))
-    set(StaticProbes_CHECK TRUE)
-    set(StaticProbes_CHECK_COMMAND "${_sp_checker}")
-  endif()
+if(StaticProbes_ENABLED AND _sp_check STREQUAL "ON" AND NOT StaticProbes_PROBE_BUILD)
+  message(FATAL_ERROR "StaticProbes: STATIC_PROBES_CHECK is ON but probe-build was not found (set STATIC_PROBES_PROBE_BUILD to its path)")
+endif()
+if(StaticProbes_ENABLED AND StaticProbes_PROBE_BUILD AND (_sp_check STREQUAL "ON"
+    OR (_sp_check STREQUAL "AUTO" AND (StaticProbes_TOOL_KIND STREQUAL "PROBE_BUILD" OR StaticProbes_HEADER_TOOL))))
+  set(StaticProbes_CHECK TRUE)
+  set(StaticProbes_CHECK_COMMAND "${StaticProbes_PROBE_BUILD}")
 endif()
 get_property(_sp_shown CACHE StaticProbes__CHECK_SHOWN PROPERTY VALUE)
 if(StaticProbes_ENABLED AND NOT "${StaticProbes_CHECK}|${StaticProbes_CHECK_COMMAND}" STREQUAL "${_sp_shown}")
   if(StaticProbes_CHECK)
     message(STATUS "StaticProbes: post-link check (${StaticProbes_CHECK_COMMAND} list --check) - yes")
   else()
-    message(STATUS "StaticProbes: post-link check - no (STATIC_PROBES_CHECK is ${STATIC_PROBES_CHECK} and the tool is not probe-build)")
+    message(STATUS "StaticProbes: post-link check - no (STATIC_PROBES_CHECK is ${STATIC_PROBES_CHECK}; neither the tool nor the headers are probe-build's)")
   endif()
   set(StaticProbes__CHECK_SHOWN "${StaticProbes_CHECK}|${StaticProbes_CHECK_COMMAND}" CACHE INTERNAL "")
 endif()

@@ -336,7 +336,15 @@ objects-make-static)
   readelf -p .SUNW_dof b/hello > dof.txt || fail "hello lacks the .SUNW_dof section"
   for site in "hello:main-start:main:" "hello:count:count_names:" "hello:greet:greet:" "hello:greet-done:greet:" "hello:farewell:farewell:"; do
     grep -q "$site" dof.txt || { cat dof.txt >&2; fail "hello's DOF lacks the site $site"; }
-  done ;;
+  done
+  # One DOF object per program (illumos' and Oracle's __SUNW_dof is a
+  # global symbol; Oracle's runtime registers one DOF per program): the
+  # program's -G run covers the static libraries it links, through copies
+  # of their objects.
+  [ "$(nm b/hello | grep -c SUNW_dof)" = 1 ] || { nm b/hello | grep SUNW_dof >&2; fail "hello links more than one -G object"; }
+  g_calls | grep "hello_probes.o.tmp" | grep "hello.dir/hello.c.o" | grep "static-objects/[0-9]*-count.c.o" |
+    grep "static-objects/[0-9]*-greet.c.o" | grep -q "static-objects/[0-9]*-farewell.c.o" ||
+    { cat calls.log >&2; fail "hello's -G run did not cover libgreet.a and libcount.a"; } ;;
 objects-two-providers)
   # Two provider files on one target where -G runs over the objects: each
   # -G run would meet the other provider's sites, so configure refuses.
