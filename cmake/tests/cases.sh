@@ -245,6 +245,61 @@ oracle-static)
   build n
   readelf -h n/hello | grep -q 'Type:.*EXEC' || fail "hello is not linked with -no-pie"
   oracle_untraced n ;;
+trace-test)
+  # The example's own tests: ctest runs the program under probe-build trace
+  # and compares every hit with its arguments, as an unprivileged user
+  # (nobody, when the suite runs as root: the example, the package and
+  # probe-build are copied where that user can read them).
+  pb_ready
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  mkdir -p "$tmp/examples/cmake" "$tmp/cmake" "$tmp/bin"
+  cp "$example"/* "$tmp/examples/cmake/"
+  cp "$module_dir"/*.cmake "$tmp/cmake/"
+  cp "$pb" "$tmp/bin/probe-build"
+  chmod -R a+rX "$tmp"
+  as_user() {
+    if [ "$(id -u)" = 0 ]; then
+      need setpriv
+      setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    else
+      "$@"
+    fi
+  }
+  SRC=$tmp/examples/cmake configure "$tmp/b" Ninja -DCMAKE_MODULE_PATH= -DSTATIC_PROBES=ON -DDTRACE="$tmp/bin/probe-build" \
+    -DSTATIC_PROBES_TRACE_TESTS=ON
+  expect_in_log "$tmp/b.configure.log" "trace tests ($tmp/bin/probe-build trace) - yes"
+  build "$tmp/b"
+  chmod -R a+rwX "$tmp/b"
+  (cd "$tmp/b" && as_user ctest -V) >ctest.log 2>&1 || { cat ctest.log >&2; fail "the example's ctest failed as $(as_user id -un)"; }
+  expect_in_log ctest.log "7 probe hits, as expected"
+  expect_in_log ctest.log '2: hello:greet("probes", 2)'
+  expect_in_log ctest.log "100% tests passed, 0 tests failed out of 2"
+  if grep -q "Skipped" ctest.log; then fail "a test was skipped"; fi
+  echo "ctest of the example passed as $(as_user id -un)"
+  # A wrong expectation fails, naming the first line that differs.
+  sed -i 's/\[\[hello:greet__done(14)\]\]/[[hello:greet__done(15)]]/' "$tmp/examples/cmake/CMakeLists.txt"
+  grep -q 'greet__done(15)' "$tmp/examples/cmake/CMakeLists.txt" || fail "the example's EXPECT lines changed"
+  cmake "$tmp/b" >/dev/null 2>&1 || fail "reconfiguring failed"
+  if (cd "$tmp/b" && ctest --output-on-failure) >ctest2.log 2>&1; then fail "a wrong expected line passed"; fi
+  expect_in_log ctest2.log 'line 6: expected `hello:greet__done(15)`, traced `hello:greet__done(14)`'
+  # SystemTap's wrapper, with probe-build for the tracer.
+  cp "$example/CMakeLists.txt" "$tmp/examples/cmake/CMakeLists.txt"
+  SRC=$tmp/examples/cmake configure st Ninja -DCMAKE_MODULE_PATH= -DSTATIC_PROBES=ON -DDTRACE=$stap -DSTATIC_PROBES_PROBE_BUILD="$pb"
+  build st
+  (cd st && ctest) >ctest3.log 2>&1 || { cat ctest3.log >&2; fail "ctest failed with SystemTap's wrapper"; }
+  # Where the tracer cannot run, skipped with the reason; ON stops.
+  SRC=$tmp/examples/cmake configure off Ninja -DCMAKE_MODULE_PATH=
+  build off
+  (cd off && ctest -V) >ctest4.log 2>&1 || { cat ctest4.log >&2; fail "ctest failed with probes off"; }
+  expect_in_log ctest4.log "StaticProbes: skipped: probes are off (no-op markers): STATIC_PROBES is OFF"
+  expect_in_log ctest4.log "hello-probes .*Skipped"
+  SRC=$tmp/examples/cmake configure dt Ninja -DCMAKE_MODULE_PATH= -DSTATIC_PROBES=ON -DDTRACE=$standin
+  expect_in_log dt.configure.log "trace tests - skipped (the probes are DTrace's (DTRACE), not SDT notes"
+  if cmake -G Ninja -S "$tmp/examples/cmake" -B on -DSTATIC_PROBES_TRACE_TESTS=ON >on.log 2>&1; then
+    fail "STATIC_PROBES_TRACE_TESTS=ON accepted probes off"
+  fi
+  expect_in_log on.log "STATIC_PROBES_TRACE_TESTS is ON but probes are off" ;;
 stap-make-on)
   configure b "Unix Makefiles" -DSTATIC_PROBES=ON -DDTRACE=$stap
   expect_in_log b.configure.log "probes on: $stap (SYSTEMTAP)"
@@ -693,8 +748,9 @@ EOD
   done ;;
 few-lines)
   # A library plus a program with probes: at most 4 lines of CMake, counted
-  # in the example, and the count the docs give is the example's.
-  lines=$(grep -c -E '^[^#]*(StaticProbes|static_probes_)' "$example/CMakeLists.txt")
+  # in the example, and the count the docs give is the example's (its
+  # optional trace test is not counted).
+  lines=$(grep -E '^[^#]*(StaticProbes|static_probes_)' "$example/CMakeLists.txt" | grep -c -v static_probes_add_trace_test)
   [ "$lines" -le 4 ] || { grep -n -E '^[^#]*(StaticProbes|static_probes_)' "$example/CMakeLists.txt" >&2; fail "the example spends $lines lines on probes"; }
   grep -q "CMakeLists.txt: $lines lines" "$top/docs/cmake.md" || fail "docs/cmake.md does not say 'CMakeLists.txt: $lines lines'" ;;
 lenient-wrapper)
