@@ -38,22 +38,33 @@ Options and cache variables
   the cache entry before calling ``find_package``.
 
 ``DTRACE``
-  The tool: a DTrace, SystemTap's ``dtrace`` wrapper or ``probe-build``
-  (called as ``probe-build dtrace``).  Taken from the cache, else from the
-  ``DTRACE`` environment variable, else searched (``dtrace``, then
-  ``probe-build``).
+  The tool: a DTrace (Oracle's DTrace for Linux included), SystemTap's
+  ``dtrace`` wrapper or ``probe-build`` (called as ``probe-build dtrace``).
+  Taken from the cache, else from the ``DTRACE`` environment variable, else
+  searched (``dtrace``, then ``probe-build``).
 
 ``DTRACEFLAGS``
   Extra flags for the tool, given to both ``-h`` and ``-G`` (for example
   ``-C -I${CMAKE_SOURCE_DIR}/include``).  Also read from the environment.
 
+``STATIC_PROBES_PROBE_BUILD``
+  ``probe-build`` for the helpers: the headers for Oracle's DTrace, the
+  post-link check, trace tests.  The tool itself when it is ``probe-build``,
+  else this path (searched when unset; ``OFF``: none).
+
 ``STATIC_PROBES_CHECK``
   The post-link check, ``probe-build list --check``: every probe a provider
   file declares must have a site in the programs and libraries it is
   attached to, once they are linked.  ``AUTO`` (the default): on when the
-  tool is ``probe-build`` (also as a link named ``dtrace``) and programs
-  carry SDT notes.  ``ON``: also with another tool, with ``probe-build``
-  from ``STATIC_PROBES_CHECK_TOOL`` (searched when unset).  ``OFF``: never.
+  tool is ``probe-build`` (also as a link named ``dtrace``), or when
+  ``probe-build`` writes the headers for Oracle's DTrace (it reads the
+  DOF).  ``ON``: also with another tool.  ``OFF``: never.
+
+``STATIC_PROBES_TRACE_TESTS``
+  The tests of ``static_probes_add_trace_test``.  ``AUTO`` (the default):
+  run where ``probe-build trace`` can run them, reported as skipped (with
+  the reason) elsewhere.  ``ON``: configuring stops where it cannot.
+  ``OFF``: skipped.
 
 Result variables
 ^^^^^^^^^^^^^^^^
@@ -70,7 +81,12 @@ Result variables
   The command line that acts as ``dtrace`` (``probe-build`` gets ``dtrace``
   appended).
 ``StaticProbes_TOOL_KIND``
-  ``DTRACE``, ``SYSTEMTAP``, ``PROBE_BUILD`` or ``NONE``.
+  ``DTRACE``, ``ORACLE`` (Oracle's DTrace for Linux), ``SYSTEMTAP``,
+  ``PROBE_BUILD`` or ``NONE``.
+``StaticProbes_HEADER_COMMAND``
+  The command that writes the headers: ``<tool> <flags> -h``, or for
+  Oracle's DTrace ``probe-build header --flavor oracle`` when
+  ``probe-build`` is at hand.
 ``StaticProbes_NEEDS_G``
   True when programs must link an object made by ``dtrace -G``.
 ``StaticProbes_G_NEEDS_OBJECTS``
@@ -81,8 +97,16 @@ Result variables
   detection found them needed).
 ``StaticProbes_LINK_LIBRARIES``
   What linking needs besides the probe object (``elf`` on FreeBSD).
+``StaticProbes_OBJCOPY``, ``StaticProbes_NO_PIE``
+  Oracle's DTrace: the ``objcopy`` run over each object ``dtrace -G``
+  rewrote (GNU ld refuses their relocations in a PIE otherwise); or, when
+  that does not help, executables are linked with ``-no-pie``.
+``StaticProbes_PROBE_BUILD``
+  The ``probe-build`` used for the helpers (empty when none).
 ``StaticProbes_CHECK``, ``StaticProbes_CHECK_COMMAND``
   True when the post-link check runs; the ``probe-build`` it runs.
+``StaticProbes_TRACE``, ``StaticProbes_TRACE_REASON``
+  True when trace tests run; why not.
 ``StaticProbes_VERSION``
   The version of this module.
 
@@ -101,6 +125,11 @@ compile; a program using it is linked without a ``-G`` object (macOS needs
 none); else ``-G`` runs without objects (SystemTap's wrapper and
 ``probe-build`` write a stub object), else over the program's objects
 (Solaris, illumos, FreeBSD), retrying with ``-64``/``-32`` and ``-lelf``.
+Oracle's DTrace for Linux is told by its header (``__dtraceenabled_P___N``
+takes a ``uint32_t *``); ``-G`` runs over the objects with ``-64``/``-32``
+and ``-xnolibs``, then ``objcopy`` over them, else programs link with
+``-no-pie`` (a warning says so); a warning also says when the ``-G``
+object makes hardened programs lose their CET or BTI/PAC marks.
 Results are cached and printed.
 
 Functions
@@ -154,6 +183,31 @@ Functions
   attached); a declared probe without a site fails the build, named at its
   declaration.  ``UNUSED`` lists probes left without a site on purpose
   (``name`` or ``provider:name``).
+
+  Where ``dtrace -G`` rewrites objects, a program or shared library holds
+  one ``-G`` object: its ``-G`` run also covers the static libraries with
+  the same provider file that it links directly (copies of their objects
+  with probe sites are linked before the archive).
+
+.. command:: static_probes_add_trace_test
+
+  .. code-block:: cmake
+
+    static_probes_add_trace_test(<name> COMMAND <program> [<arg>...]
+                                 EXPECT <line>...
+                                 [PROBES <provider:name>...]
+                                 [PROVIDERS <provider.d>...]
+                                 [WORKING_DIRECTORY <dir>])
+
+  Adds a test (``add_test``) that runs the program under ``probe-build
+  trace``, which needs no root, and passes when the program exits with 0
+  and the trace, line by line, is ``EXPECT``: one ``provider:name(args)``
+  line per probe hit, in order, as ``probe-build trace`` prints them
+  (``hello:greet("cmake", 1)``).  ``PROBES`` traces only those probes
+  (``-n``, ``*`` wildcards); ``PROVIDERS`` adds provider files for the
+  argument types (those attached to the program's target are used
+  already).  Reported as skipped, with the reason, where the tracer cannot
+  run (see ``STATIC_PROBES_TRACE_TESTS``).
 
 .. command:: static_probes_disabled_header
 
@@ -1927,9 +1981,9 @@ set(_sp_static_objects [==[${static_objects}]==])
     endif()
   else()
     # The -G object, and the copies of the covered static libraries'
-    # objects that hold probe sites: linked before the archives, they keep
-    # the linker from taking those members (rewritten by the library's own
-    # -G run, described by its DOF) out of them.
+    # objects that hold probe sites (written by the PRE_LINK step): linked
+    # before the archives, they define everything those members would, so
+    # the linker takes nothing more from them for those objects.
     target_link_options(${target} PRIVATE "${object}" "@${static_objects}")
     if(StaticProbes_NO_PIE AND type STREQUAL "EXECUTABLE")
       target_link_options(${target} PRIVATE -no-pie)

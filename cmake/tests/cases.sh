@@ -612,7 +612,7 @@ endif()
 EOD
   SRC=$work/src configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
   build b -v
-  grep -q -- "SCRIPT_COMMAND=$stap;-C\"" b.build.log || fail "FLAGS -C did not reach the tool"
+  grep -q -- "SCRIPT_COMMAND=$stap;-C;-h\"" b.build.log || fail "FLAGS -C did not reach the tool"
   check_on b
   SRC=$work/src configure off Ninja
   build off
