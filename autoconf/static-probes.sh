@@ -44,168 +44,685 @@ usage () {
   exit 2
 }
 
-# Writes the header whose probe macros do nothing, from the provider file
-# alone. It reads what every provider file has (`provider NAME { probe
-# NAME(TYPES); ... };`), skips comments and preprocessor lines (so probes
-# under #if are all declared: a superset is harmless for no-op macros), and
-# reports what it cannot read as FILE:LINE:COL: error: MESSAGE.
-noop_header () {
-  ${AWK:-awk} -v file="$1" -v output="$2" '
-function fail(line, col, msg) {
-  printf "%s:%d:%d: error: %s\n", file, line, col, msg | "cat 1>&2"
+# The provider-file reader, in POSIX awk (run with LC_ALL=C, so that it
+# sees bytes): the no-op header (MODE=header, on standard output) or the
+# list of probes (MODE=list: "MACRO ARITY CONDITIONAL LINE COLUMN
+# PROVIDER:PROBE" per probe, CONDITIONAL 1 for a probe under #if).
+#
+#   read_provider MODE PROVIDER.d [OUTPUT.h]
+#
+# It follows the project's Rust reader (crates/probe-provider) rule for
+# rule, so that every front door accepts and refuses the same files, at the
+# same line and column (tests/readers/compare checks it): first UTF-8
+# validity, then the lexer (comments, literals, control characters, # lines),
+# then the grammar, stopping at the first error, reported as
+# FILE:LINE:COL: error: MESSAGE. It also refuses what issue 9 of the project
+# refuses (a struct or union passed by value, long double, __int128: a probe
+# argument is a scalar of at most 8 bytes), and two probes that would give
+# the same C macro (a__b and a_b). Preprocessor lines are skipped, as the
+# Rust reader does without -C: probes under #if are all declared (harmless
+# for no-op macros; marked CONDITIONAL in the list).
+read_provider () {
+  rp_endnl=0
+  if test -s "$2" && test -z "`tail -c 1 "$2" | tr -d '\r\n'`"; then
+    rp_endnl=1
+  fi
+  LC_ALL=C ${AWK:-awk} -v mode="$1" -v file="$2" -v output="${3-}" -v endnl=$rp_endnl '
+function fail(f, line, col, msg) {
+  printf "%s:%d:%d: error: %s\n", f, line, col, msg | "cat 1>&2"
   close("cat 1>&2")
   failed = 1
   exit 1
 }
-function add(t, line, col) {
+# The column (in characters) of byte b of s.
+function ccol(s, b,    t, n) {
+  if (s !~ /[\200-\377]/) return b
+  t = substr(s, 1, b - 1)
+  n = gsub(/[\200-\277]/, "", t)
+  return b - n
+}
+# Index of the first control character of t that no provider file may hold
+# (all but tab, vertical tab and form feed), or 0.
+function first_ctl(t,    a, b) {
+  a = match(t, /[^\001-\377]/) ? RSTART : 0
+  b = match(t, /[\001\002\003\004\005\006\007\010\016-\037\177]/) ? RSTART : 0
+  if (a && (!b || a < b)) return a
+  return b
+}
+function ctl_message(c) {
+  return sprintf("binary data: control character 0x%02x is not allowed in a provider file", c == "" ? 0 : ord[c])
+}
+# Fails at the first control character of s from byte p to byte q.
+function check_ctl(s, p, q,    k) {
+  k = first_ctl(substr(s, p, q - p + 1))
+  if (k) fail(fname, line, ccol(s, p + k - 1), ctl_message(substr(s, p + k - 1, 1)))
+}
+function check_utf8(    r, s, t, base, p, b, need, lo, hi, k, cb, ok) {
+  for (r = 1; r <= nrec; r++) {
+    s = rec[r]
+    base = 0
+    t = s
+    while (match(t, /[\200-\377]/)) {
+      p = base + RSTART
+      b = ord[substr(s, p, 1)]
+      need = 0; lo = 128; hi = 191
+      if (b >= 194 && b <= 223) need = 1
+      else if (b == 224) { need = 2; lo = 160 }
+      else if (b >= 225 && b <= 236) need = 2
+      else if (b == 237) { need = 2; hi = 159 }
+      else if (b == 238 || b == 239) need = 2
+      else if (b == 240) { need = 3; lo = 144 }
+      else if (b >= 241 && b <= 243) need = 3
+      else if (b == 244) { need = 3; hi = 143 }
+      ok = need > 0
+      for (k = 1; ok && k <= need; k++) {
+        cb = ord[substr(s, p + k, 1)] + 0
+        if (k == 1 ? (cb < lo || cb > hi) : (cb < 128 || cb > 191)) ok = 0
+      }
+      if (!ok) fail(file, r, ccol(s, p), sprintf("binary data: byte 0x%02x is not valid UTF-8 text", b))
+      base = p + need
+      t = substr(s, base + 1)
+    }
+  }
+}
+function newline() {
+  if (pending) { line = pline; fname = pfile; pending = 0 }
+  else line++
+  sbefore = 1
+}
+function addtok(kind, text, col, endcol) {
   ntok++
-  tok[ntok] = t
-  tline[ntok] = line
-  tcol[ntok] = col
+  K[ntok] = kind; T[ntok] = text; LN[ntok] = line; CO[ntok] = col; EC[ntok] = endcol
+  FN[ntok] = fname; SB[ntok] = sbefore; CD[ntok] = (cdepth > 0)
+  sbefore = 0
 }
-function describe(i) {
-  return i > ntok ? "end of file" : "\"" tok[i] "\""
-}
-function where_line(i) { return i > ntok ? lastline : tline[i] }
-function where_col(i) { return i > ntok ? 1 : tcol[i] }
-function expect(i, what) {
-  if (tok[i] != what)
-    fail(where_line(i), where_col(i), "expected \"" what "\" but found " describe(i))
-}
-function is_ident(t) { return t ~ /^[A-Za-z_$][A-Za-z0-9_$]*$/ }
-# Skips a parenthesized list starting at token i ("("); returns the index
-# after the closing ")" and sets nargs to its top-level comma-separated count.
-function paren_list(i, owner,    depth, count, empty, first) {
-  first = i
-  depth = 0
-  count = 1
-  empty = 1
-  for (; i <= ntok; i++) {
-    if (tok[i] == "(") {
-      depth++
-      if (depth == 1) continue
-    } else if (tok[i] == ")") {
-      depth--
-      if (depth == 0) {
-        if (empty) count = 0
-        nargs = count
-        return i + 1
-      }
-    } else if (tok[i] == ";" || tok[i] == "{" || tok[i] == "}") {
-      fail(tline[i], tcol[i], "unexpected \"" tok[i] "\" in the argument list of probe " owner)
-    } else if (tok[i] == "," && depth == 1) {
-      if (empty) fail(tline[i], tcol[i], "missing argument type before \",\" in probe " owner)
-      count++
-      empty = 1
-      continue
-    }
-    if (depth >= 1) {
-      if (empty && tok[i] == "void" && tok[i + 1] == ")" && depth == 1 && count == 1) { i++; nargs = 0; return i + 1 }
-      empty = 0
-    }
-  }
-  fail(tline[first], tcol[first], "unterminated argument list of probe " owner)
-}
-function macro_name(provider, probe,    p) {
-  p = probe
-  gsub(/__/, "_", p)
-  return toupper(provider) "_" toupper(p)
-}
-BEGIN { in_comment = 0; continued = 0; ntok = 0 }
-{
-  line = $0
-  sub(/\r$/, "", line)
-  lastline = NR
-  # Preprocessor lines (and their continuations) carry no declarations the
-  # no-op header needs: #pragma D attributes, #include, #define, #if.
-  if (continued) {
-    continued = (line ~ /\\$/)
-    next
-  }
-  if (!in_comment && line ~ /^[ \t]*#/) {
-    continued = (line ~ /\\$/)
-    next
-  }
-  col = 1
-  while (col <= length(line)) {
-    rest = substr(line, col)
-    if (in_comment) {
-      end = index(rest, "*/")
-      if (end == 0) { col = length(line) + 1; continue }
-      in_comment = 0
-      col += end + 1
-      continue
-    }
-    if (match(rest, /^[ \t\f\v]+/)) { col += RLENGTH; continue }
-    if (substr(rest, 1, 2) == "/*") {
-      in_comment = 1; comment_line = NR; comment_col = col; col += 2; continue
-    }
-    if (substr(rest, 1, 2) == "//") break
-    if (match(rest, /^[A-Za-z_$][A-Za-z0-9_$]*/) || match(rest, /^[0-9][A-Za-z0-9_.]*/)) {
-      add(substr(rest, 1, RLENGTH), NR, col)
-      col += RLENGTH
-      continue
-    }
-    add(substr(rest, 1, 1), NR, col)
-    col++
-  }
-}
-END {
-  if (failed) exit 1
-  if (in_comment) fail(comment_line, comment_col, "unterminated comment")
+function strip_comments(t,    out, i, after, body, e) {
   out = ""
-  nprobes = 0
-  depth = 0
-  i = 1
-  while (i <= ntok) {
-    t = tok[i]
-    if (t == "provider" && depth == 0) {
-      i++
-      if (i > ntok || !is_ident(tok[i]))
-        fail(where_line(i), where_col(i), "expected a provider name after \"provider\" but found " describe(i))
-      provider = tok[i]
-      pline = tline[i]; pcol = tcol[i]
-      i++
-      expect(i, "{")
-      i++
-      for (;;) {
-        if (i > ntok) fail(pline, pcol, "provider " provider " is not closed with \"}\"")
-        if (tok[i] == "}") { i++; break }
-        if (tok[i] == ";") { i++; continue }
-        if (tok[i] != "probe")
-          fail(tline[i], tcol[i], "expected \"probe\" or \"}\" in provider " provider " but found " describe(i))
-        i++
-        if (i > ntok || !is_ident(tok[i]))
-          fail(where_line(i), where_col(i), "expected a probe name after \"probe\" but found " describe(i))
-        probe = tok[i]
-        i++
-        expect(i, "(")
-        i = paren_list(i, provider ":" probe)
-        args = nargs
-        if (tok[i] == ":") {
-          i++
-          expect(i, "(")
-          i = paren_list(i, provider ":" probe)
-        }
-        expect(i, ";")
-        i++
-        name = macro_name(provider, probe)
-        if (name in seen) continue
-        seen[name] = 1
-        params = ""
-        for (a = 1; a <= args; a++) params = params (a > 1 ? ", " : "") "arg" a
-        out = out "#define " name "(" params ") do { } while (0)\n"
-        out = out "#define " name "_ENABLED() (0)\n"
-        nprobes++
+  while ((i = index(t, "/")) > 0) {
+    after = substr(t, i + 1)
+    if (substr(after, 1, 1) == "/") return out substr(t, 1, i - 1)
+    if (substr(after, 1, 1) == "*") {
+      out = out substr(t, 1, i - 1) " "
+      body = substr(after, 2)
+      e = index(body, "*/")
+      t = e ? substr(body, e + 2) : ""
+    } else {
+      out = out substr(t, 1, i)
+      t = after
+    }
+  }
+  return out t
+}
+# `# 12 "file"`, `#line 12 "file"`, `#line 12`: sets mline and mfile.
+function line_marker(body,    rest, nm, c, k, n) {
+  rest = body
+  if (substr(rest, 1, 4) == "line") { rest = substr(rest, 5); sub(/^[ \t]+/, "", rest) }
+  if (!match(rest, /^[0-9]+/)) return 0
+  mline = substr(rest, 1, RLENGTH) + 0
+  rest = substr(rest, RLENGTH + 1)
+  sub(/^[ \t]+/, "", rest)
+  mfile = fname
+  if (rest == "") return 1
+  if (substr(rest, 1, 1) != "\"") return 0
+  nm = ""
+  n = length(rest)
+  for (k = 2; k <= n; k++) {
+    c = substr(rest, k, 1)
+    if (c == "\"") { mfile = nm; return 1 }
+    if (c == "\\") {
+      k++
+      if (k > n) return 0
+      c = substr(rest, k, 1)
+    }
+    nm = nm c
+  }
+  return 0
+}
+# A # line from byte p of physical line i, with its continuations; returns
+# the index of its last physical line.
+function directive(i, p,    s, text, dline, dcol, dfile, body, w, nw, first, rest, cur_line) {
+  s = PH[i]
+  dline = line; dcol = ccol(s, p); dfile = fname
+  check_ctl(s, p + 1, length(s))
+  text = substr(s, p + 1)
+  while (text ~ /\\$/) {
+    text = substr(text, 1, length(text) - 1) " "
+    if (i >= nph) break
+    i++
+    newline()
+    s = PH[i]
+    check_ctl(s, 1, length(s))
+    text = text s
+  }
+  body = strip_comments(text)
+  sub(/^[ \t\v\f]+/, "", body)
+  sub(/[ \t\v\f]+$/, "", body)
+  nw = split(body, w)
+  first = nw ? w[1] : ""
+  if (first == "pragma" && nw >= 2 && w[2] == "D") {
+    rest = body
+    sub(/^pragma[ \t]*D/, "", rest)
+    sub(/^[ \t]+/, "", rest)
+    cur_line = line
+    line = dline
+    sbefore = 1
+    addtok("G", rest, dcol, dcol)
+    FN[ntok] = dfile
+    line = cur_line
+  } else if (line_marker(body)) {
+    pending = 1; pline = mline; pfile = mfile
+  } else if (first == "" || first == "pragma" || first == "ident" || (i == 1 && substr(body, 1, 1) == "!")) {
+    # Nothing to do.
+  } else {
+    match(first, /^[A-Za-z0-9]*/)
+    first = substr(first, 1, RLENGTH)
+    if (first == "if" || first == "ifdef" || first == "ifndef") cdepth++
+    else if (first == "endif" && cdepth > 0) cdepth--
+  }
+  sbefore = 1
+  return i
+}
+function lex(    i, s, n, p, c, c2, rest, e, seg, k, q, len, b, als, cont) {
+  line = 1; fname = file; pending = 0; sbefore = 1; incom = 0; cdepth = 0
+  als = 1; cont = 0
+  for (i = 1; i <= nph; i++) {
+    s = PH[i]
+    if (i == 1 && substr(s, 1, 3) == BOM) s = substr(s, 4)
+    PH[i] = s
+    if (i > 1) {
+      newline()
+      if (!incom) als = !cont
+    }
+    cont = 0
+    n = length(s)
+    p = 1
+    while (p <= n) {
+      if (incom) {
+        rest = substr(s, p)
+        e = index(rest, "*/")
+        seg = e ? substr(rest, 1, e - 1) : rest
+        k = first_ctl(seg)
+        if (k) fail(fname, line, ccol(s, p + k - 1), ctl_message(substr(s, p + k - 1, 1)))
+        if (!e) { p = n + 1; break }
+        incom = 0
+        p += e + 1
+        sbefore = 1
+        continue
       }
+      c = substr(s, p, 1)
+      if (c == " " || c == "\t" || c == VT || c == FF) { p++; sbefore = 1; continue }
+      c2 = substr(s, p, 2)
+      if (c2 == "/*") {
+        incom = 1; cml = line; cmc = ccol(s, p); cmf = fname
+        p += 2
+        continue
+      }
+      if (c2 == "//") { sbefore = 1; break }
+      if (c == "\\" && p == n && (i < nph || endnl)) { cont = 1; break }
+      if (c == "#" && als) {
+        i = directive(i, p)
+        s = PH[i]; n = length(s)
+        break
+      }
+      als = 0
+      rest = substr(s, p)
+      if (match(rest, /^[A-Za-z_][A-Za-z0-9_]*/)) {
+        addtok("I", substr(rest, 1, RLENGTH), ccol(s, p), ccol(s, p + RLENGTH))
+        p += RLENGTH
+        continue
+      }
+      if (match(rest, /^[0-9][A-Za-z0-9_.]*/)) {
+        addtok("N", substr(rest, 1, RLENGTH), ccol(s, p), ccol(s, p + RLENGTH))
+        p += RLENGTH
+        continue
+      }
+      if (c == "\"" || c == "\047") {
+        q = p + 1
+        for (;;) {
+          if (q > n) fail(fname, line, ccol(s, p), "unterminated " (c == "\"" ? "string" : "character") " literal")
+          b = substr(s, q, 1)
+          if (b == "\\" && q < n) { q += 2; continue }
+          if (b == c) { q++; break }
+          if (first_ctl(b)) fail(fname, line, ccol(s, q), ctl_message(b))
+          q++
+        }
+        addtok("L", substr(s, p, q - p), ccol(s, p), ccol(s, q))
+        p = q
+        continue
+      }
+      if (substr(rest, 1, 3) == "...") {
+        addtok("P", "...", ccol(s, p), ccol(s, p + 3))
+        p += 3
+        continue
+      }
+      if (index(PUNCT, c)) {
+        addtok("P", c, ccol(s, p), ccol(s, p + 1))
+        p++
+        continue
+      }
+      if (first_ctl(c)) fail(fname, line, ccol(s, p), ctl_message(c))
+      b = ord[c] + 0
+      len = b >= 240 ? 4 : b >= 224 ? 3 : b >= 192 ? 2 : 1
+      addtok("S", substr(s, p, len), ccol(s, p), ccol(s, p + len))
+      p += len
+    }
+  }
+  if (incom) fail(cmf, cml, cmc, "unterminated comment: `/*` has no matching `*/`")
+  if (nph > 0 && endnl) {
+    newline()
+    addtok("E", "", 1, 1)
+  } else {
+    addtok("E", "", nph ? ccol(s, n + 1) : 1, nph ? ccol(s, n + 1) : 1)
+  }
+  SB[ntok] = 1
+}
+
+# --- the grammar (crates/probe-provider/src/parse.rs) ---------------------
+function peek() { return pos < ntok ? pos : ntok }
+function peek_at(k) { return pos + k < ntok ? pos + k : ntok }
+function bump(    t) { t = peek(); if (K[t] != "E") pos++; return t }
+function is(i, p) { return K[i] == "P" && T[i] == p }
+function isid(i, w) { return K[i] == "I" && T[i] == w }
+function describe(i) {
+  if (K[i] == "E") return "the end of the file"
+  if (K[i] == "G") return "`#pragma D`"
+  return "`" T[i] "`"
+}
+function err_at(i, msg) { fail(FN[i], LN[i], CO[i], msg) }
+function err_after_previous(msg,    prev) {
+  if (pos == 1) err_at(peek(), msg)
+  prev = pos - 1
+  fail(FN[prev], LN[prev], EC[prev], msg)
+}
+function closing(open) { return open == "(" ? ")" : open == "[" ? "]" : "}" }
+function declares(at,    w, n, o) {
+  w = at < ntok ? at : ntok
+  n = at + 1 < ntok ? at + 1 : ntok
+  o = at + 2 < ntok ? at + 2 : ntok
+  return K[n] == "I" && ((isid(w, "probe") && is(o, "(")) || (isid(w, "provider") && is(o, "{")))
+}
+function parse_file(    t) {
+  for (;;) {
+    t = peek()
+    if (K[t] == "E") return
+    if (K[t] == "G") bump()
+    else if (isid(t, "provider")) provider()
+    else if (isid(t, "probe")) err_at(t, "probe declaration outside a provider: put it inside `provider NAME { ... };`")
+    else if (K[t] == "I" && (T[t] == "typedef" || T[t] == "struct" || T[t] == "union" || T[t] == "enum")) skip_declaration()
+    else if (is(t, ";")) bump()
+    else if (is(t, "}") || is(t, ")") || is(t, "]")) err_at(t, "unbalanced brackets: unmatched `" T[t] "`")
+    else skip_clause()
+  }
+}
+function skip_declaration(    start, t) {
+  start = peek()
+  for (;;) {
+    t = peek()
+    if (K[t] == "E" || (K[t] == "I" && declares(pos)))
+      err_after_previous("missing `;` at the end of the `" T[start] "` declaration that starts at line " LN[start])
+    if (is(t, ";")) { bump(); return }
+    skip_balanced()
+  }
+}
+function skip_balanced(    t, nx, depth, st) {
+  t = bump()
+  if (K[t] != "P") {
+    if (isid(t, "probe") && declares(pos - 1))
+      err_at(t, "probe declaration outside a provider: put it inside `provider NAME { ... };`")
+    return
+  }
+  if (T[t] == "{" || T[t] == "(" || T[t] == "[") {
+    depth = 1
+    st[1] = t
+    while (depth > 0) {
+      nx = bump()
+      if (K[nx] == "E")
+        err_at(st[depth], "unbalanced brackets: `" T[st[depth]] "` is never closed with `" closing(T[st[depth]]) "`")
+      if (isid(nx, "probe") && declares(pos - 1))
+        err_at(nx, "probe declaration outside a provider (inside the `" T[st[depth]] "` at line " LN[st[depth]] ", column " CO[st[depth]] "); put it inside `provider NAME { ... };`")
+      if (isid(nx, "provider") && declares(pos - 1))
+        err_at(nx, "`provider` inside an unclosed `" T[st[depth]] "` (opened at line " LN[st[depth]] ", column " CO[st[depth]] ")")
+      if (K[nx] != "P") continue
+      if (T[nx] == "{" || T[nx] == "(" || T[nx] == "[") st[++depth] = nx
+      else if (T[nx] == "}" || T[nx] == ")" || T[nx] == "]") {
+        if (closing(T[st[depth]]) != T[nx])
+          err_at(nx, "unbalanced brackets: `" T[nx] "` does not close `" T[st[depth]] "` (line " LN[st[depth]] ", column " CO[st[depth]] ")")
+        depth--
+      }
+    }
+    return
+  }
+  if (T[t] == "}" || T[t] == ")" || T[t] == "]") err_at(t, "unbalanced brackets: unmatched `" T[t] "`")
+}
+# A D program clause (`BEGIN { exit(0); }`) or declaration (`int x;`):
+# skipped, as it declares no probes.
+function skip_clause(    start, t) {
+  start = peek()
+  if (K[start] == "S") err_at(start, "unexpected character " describe(start))
+  for (;;) {
+    t = peek()
+    if (K[t] == "E" || (isid(t, "provider") && declares(pos)))
+      err_at(start, "expected `provider`, found " describe(start))
+    if (K[t] == "S") err_at(t, "unexpected character " describe(t))
+    if (is(t, ";")) { bump(); return }
+    if (is(t, "{")) {
+      skip_balanced()
+      if (is(peek(), ";")) bump()
+      return
+    }
+    skip_balanced()
+  }
+}
+function expect_punct(p, context,    found, msg) {
+  found = peek()
+  if (is(found, p)) return bump()
+  if (p == ";" && (is(found, ")") || is(found, "]")))
+    err_at(found, "unbalanced brackets: unmatched `" T[found] "`")
+  if (p == ";" || K[found] == "E") {
+    msg = "missing `" p "` " context
+    if (K[found] != "E") msg = msg " (found " describe(found) ")"
+    err_after_previous(msg)
+  }
+  err_at(found, "expected `" p "` " context ", found " describe(found))
+}
+function name(what,    t, nx) {
+  t = peek()
+  if (K[t] == "I" && !(T[t] in reserved)) {
+    nx = peek_at(1)
+    if (!SB[nx] && (K[nx] == "S" || K[nx] == "N"))
+      err_at(t, "invalid " what " name `" T[t] T[nx] "`: names are ASCII letters, digits and `_`")
+    if (!SB[nx] && is(nx, "-") && K[peek_at(2)] == "I")
+      err_at(t, "invalid " what " name `" T[t] "-" T[peek_at(2)] "`: `-` is not allowed in names; write `" T[t] "__" T[peek_at(2)] "` (DTrace shows `__` as `-`)")
+    return bump()
+  }
+  if (K[t] == "I") err_at(t, "invalid " what " name `" T[t] "`: it is a reserved word")
+  if (K[t] == "N") err_at(t, "invalid " what " name `" T[t] "`: names must start with a letter or `_`")
+  if (K[t] == "S") err_at(t, "invalid " what " name: unexpected character " describe(t))
+  err_at(t, "expected a " what " name, found " describe(t))
+}
+function provider(    nt, pname, earlier, open, t, msg, nprobes_before, k) {
+  bump()
+  nt = name("provider")
+  pname = T[nt]
+  earlier = (pname in provider_line)
+  if (!earlier) {
+    provider_line[pname] = LN[nt]
+    nprov++
+    prov_name[nprov] = pname
+  }
+  generation++
+  open = expect_punct("{", "after `provider " pname "`")
+  ndecl = 0
+  for (;;) {
+    t = peek()
+    if (is(t, "}")) { bump(); break }
+    if (is(t, ";") || K[t] == "G") { bump(); continue }
+    if (isid(t, "probe")) { probe(pname); continue }
+    if (K[t] == "E" || isid(t, "provider")) {
+      msg = "missing `}` to close provider `" pname "` (opened at line " LN[open] ", column " CO[open] ")"
+      if (K[t] != "E") msg = msg " before the next `provider`"
+      err_after_previous(msg)
+    }
+    err_at(t, "expected `probe` or `}` in provider `" pname "`, found " describe(t))
+  }
+  expect_punct(";", "after the `}` of provider `" pname "`")
+  for (k = 1; k <= ndecl; k++) {
+    if (!earlier) {
+      nprobe++
+      pr_prov[nprobe] = pname
+      pr_name[nprobe] = T[decl_tok[k]]
+      pr_tok[nprobe] = decl_tok[k]
+      pr_arity[nprobe] = decl_arity[k]
+      first_probe[pname, T[decl_tok[k]]] = nprobe
+      first_args[pname, T[decl_tok[k]]] = decl_args[k]
+      first_trans[pname, T[decl_tok[k]]] = decl_trans[k]
       continue
     }
-    if (t == "{") depth++
-    else if (t == "}") {
-      if (depth == 0) fail(tline[i], tcol[i], "unmatched \"}\"")
-      depth--
+    # Declared again: DTrace accepts it when it repeats probes of the
+    # first declaration with the same types; it then adds nothing.
+    msg = ""
+    if (!((pname, T[decl_tok[k]]) in first_probe)) msg = "is not declared in the first declaration"
+    else if (first_args[pname, T[decl_tok[k]]] != decl_args[k]) msg = "has other argument types than in the first declaration"
+    else if (first_trans[pname, T[decl_tok[k]]] != decl_trans[k]) msg = "has other translated argument types than in the first declaration"
+    if (msg != "")
+      err_at(decl_tok[k], "provider `" pname "` declared again (first at line " provider_line[pname] ") does not match: probe `" T[decl_tok[k]] "` " msg)
+  }
+}
+function probe(pname,    nt, args, arity) {
+  bump()
+  nt = name("probe")
+  if (probe_gen[T[nt]] == generation)
+    err_at(nt, "probe `" T[nt] "` is declared twice in provider `" pname "` (first at line " probe_line[T[nt]] ")")
+  probe_gen[T[nt]] = generation
+  probe_line[T[nt]] = LN[nt]
+  expect_punct("(", "after the probe name `" T[nt] "`")
+  params(T[nt])
+  args = param_types
+  arity = param_count
+  ndecl++
+  decl_tok[ndecl] = nt
+  decl_args[ndecl] = args
+  decl_arity[ndecl] = arity
+  decl_trans[ndecl] = ""
+  if (is(peek(), ":")) {
+    bump()
+    expect_punct("(", "to start the translated argument list")
+    params(T[nt])
+    decl_trans[ndecl] = param_types
+  }
+  expect_punct(";", "after the declaration of probe `" T[nt] "`")
+}
+# The parameters after "(", through ")": sets param_count and param_types.
+function params(pname,    t, types, count) {
+  types = ""
+  count = 0
+  if (is(peek(), ")")) { bump(); param_count = 0; param_types = ""; return }
+  if (isid(peek(), "void") && is(peek_at(1), ")")) { pos += 2; param_count = 0; param_types = ""; return }
+  for (;;) {
+    param()
+    if (count == 12)
+      err_at(param_first, "probe `" pname "` has more than 12 arguments; SDT probes carry at most 12")
+    count++
+    types = types "\034" param_norm
+    t = peek()
+    if (is(t, ",")) { bump(); continue }
+    if (is(t, ")")) { bump(); param_count = count; param_types = types; return }
+    unexpected_in_params(t)
+  }
+}
+function unexpected_in_params(t) {
+  if (K[t] == "E" || is(t, ";") || is(t, "{") || is(t, "}") || isid(t, "probe") || isid(t, "provider"))
+    err_after_previous("unbalanced brackets: missing `)` to close the parameter list (found " describe(t) ")")
+  if (is(t, "[")) err_at(t, "array parameters are not supported; use a pointer")
+  if (is(t, "(")) err_at(t, "function pointer parameters are not supported; use `void *` or a typedef name")
+  err_at(t, "expected `,` or `)` in the parameter list, found " describe(t))
+}
+function has_base() {
+  return s_signed + s_unsigned + s_char + s_short + s_int + s_long + s_float + s_double + s_void + s_bool + s_string > 0 || s_tagged != "" || s_typedef != ""
+}
+# One parameter: sets param_first (its first token) and param_norm (its
+# type, spelled one way per C type, as CType::normalized).
+function param(    first, start, type_end, t, w, after_ptr, q, kw, tag, nx, written, k, why) {
+  first = peek()
+  start = pos
+  type_end = pos
+  s_const = s_volatile = s_signed = s_unsigned = s_char = s_short = s_int = s_long = 0
+  s_float = s_double = s_void = s_bool = s_string = 0
+  s_tagged = s_typedef = s_kw = ""
+  s_npt = 0
+  for (;;) {
+    t = peek()
+    if (K[t] == "I") {
+      w = T[t]
+      after_ptr = s_npt > 0
+      if (w == "string" && (after_ptr || has_base())) { name("parameter"); break }
+      if (w in qualifier) {
+        q = qualifier[w]
+        if (after_ptr) {
+          if (index(" " s_q[s_npt] " ", " " q " ") == 0) s_q[s_npt] = s_q[s_npt] (s_q[s_npt] == "" ? "" : " ") q
+        } else if (q == "const") s_const = 1
+        else if (q == "volatile") s_volatile = 1
+        else err_at(t, "`restrict` applies only to a pointer (after `*`)")
+        bump(); type_end = pos
+        continue
+      }
+      if (w == "struct" || w == "union" || w == "enum") {
+        if (after_ptr || has_base()) err_at(t, "unexpected `" w "` in a type that is already named")
+        bump()
+        tag = peek()
+        if (is(tag, "{"))
+          err_at(tag, "a `" w "` cannot be defined in a parameter list; declare it before the provider and name it here")
+        if (K[tag] != "I" || (T[tag] in reserved))
+          err_at(t, "incomplete type: `" w "` needs a tag name (`" w " NAME`), found " describe(tag))
+        bump()
+        s_tagged = w " " T[tag]
+        s_kw = w
+        type_end = pos
+        continue
+      }
+      if (!(w in type_word)) {
+        if (after_ptr || has_base()) { name("parameter"); break }
+        if (w in reserved) err_at(t, "expected a type, found the reserved word `" w "`")
+        nx = peek_at(1)
+        if (!SB[nx] && K[nx] == "S")
+          err_at(t, "invalid type name `" w T[nx] "`: names are ASCII letters, digits and `_`")
+        s_typedef = w
+        bump(); type_end = pos
+        continue
+      }
+      if (after_ptr) err_at(t, "unexpected `" w "` after `*`")
+      kw = type_word[w]
+      if (kw == "signed") s_signed++
+      else if (kw == "unsigned") s_unsigned++
+      else if (kw == "char") s_char++
+      else if (kw == "short") s_short++
+      else if (kw == "int") s_int++
+      else if (kw == "long") s_long++
+      else if (kw == "float") s_float++
+      else if (kw == "double") s_double++
+      else if (kw == "void") s_void++
+      else if (kw == "bool") s_bool++
+      else if (kw == "string") s_string++
+      bump(); type_end = pos
+      continue
     }
-    i++
+    if (is(t, "*")) {
+      if (!has_base()) err_at(t, "expected a type before `*`")
+      s_npt++
+      s_q[s_npt] = ""
+      bump(); type_end = pos
+      continue
+    }
+    if (is(t, "...")) err_at(t, "variable argument lists (`...`) are not allowed in probe declarations")
+    break
+  }
+  nx = peek()
+  if (is(nx, "(") || is(nx, "[")) unexpected_in_params(nx)
+  if (start == type_end) {
+    if (K[nx] == "N") err_at(nx, "invalid parameter: expected a type, found the number `" T[nx] "`")
+    if (K[nx] == "S") err_at(nx, "unexpected character " describe(nx))
+    if (is(nx, ",") || is(nx, ")")) err_at(nx, "expected a parameter type, found " describe(nx))
+    unexpected_in_params(nx)
+  }
+  written = T[start]
+  for (k = start + 1; k < type_end; k++) written = written (SB[k] ? " " : "") T[k]
+  why = finish_type()
+  if (why != "") err_at(first, "invalid type `" written "`: " why)
+  param_first = first
+}
+# Sets param_norm, or returns why the words make no type.
+function finish_type(    words, others, base, cls, out, k) {
+  words = s_signed + s_unsigned + s_char + s_short + s_int + s_long
+  others = s_float + s_double + s_void + s_bool + s_string + (s_tagged != "") + (s_typedef != "")
+  if (others > 1 || (others == 1 && words > 0 && !(s_double == 1 && words == s_long && s_long == 1)))
+    return "conflicting type names"
+  if (s_double == 1 && s_long == 1) { base = "long double"; cls = "wide" }
+  else if (others == 1) {
+    if (s_float) base = "float"
+    else if (s_double) base = "double"
+    else if (s_void) { base = "void"; cls = "void" }
+    else if (s_bool) base = "bool"
+    else if (s_string) { base = "string"; cls = "string" }
+    else if (s_tagged != "") { base = s_tagged; cls = s_kw }
+    else { base = s_typedef; if (base in wide_typedef) cls = "wide" }
+  } else {
+    if (s_signed + s_unsigned > 1) return "`signed` and `unsigned` can be given only once, not both"
+    if (s_char + s_short > 1 || s_int > 1 || s_long > 2) return "too many integer type words"
+    if (s_char) {
+      if (s_short + s_long + s_int > 0) return "`char` cannot be combined with `short`, `int` or `long`"
+      base = s_signed ? "signed char" : s_unsigned ? "unsigned char" : "char"
+    } else if (s_short) {
+      if (s_long > 0) return "`short` cannot be combined with `long`"
+      base = s_unsigned ? "unsigned short" : "short"
+    } else {
+      base = s_long == 0 ? "int" : s_long == 1 ? "long" : "long long"
+      if (s_unsigned) base = "unsigned " base
+    }
+  }
+  out = (s_const ? "const " : "") (s_volatile ? "volatile " : "") base
+  if (cls == "string" && s_npt) return "`string` is already a pointer; write `char *` for a pointer"
+  if (s_npt == 0) {
+    if (cls == "void") return "a parameter cannot have type `void`"
+    # Issue 9: a probe argument is a scalar of at most 8 bytes; SDT notes
+    # and DTrace carry 64-bit values, and a tracer misreads anything else.
+    if (cls == "struct" || cls == "union")
+      return "a " cls " cannot be passed by value: a probe argument is a scalar of at most 8 bytes; pass a pointer (`" base " *`)"
+    if (cls == "wide")
+      return "`" base "` is wider than 8 bytes, the most a probe argument carries; pass a pointer"
+    param_norm = out
+    return ""
+  }
+  out = out " "
+  for (k = 1; k <= s_npt; k++) {
+    out = out "*" s_q[k]
+    if (s_q[k] != "" && k < s_npt) out = out " "
+  }
+  param_norm = out
+  return ""
+}
+BEGIN {
+  for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i
+  BOM = sprintf("%c%c%c", 239, 187, 191)
+  VT = sprintf("%c", 11); FF = sprintf("%c", 12); CR = sprintf("%c", 13)
+  PUNCT = "!#$%&()*+,-./:;<=>?@[\\]^`{|}~"
+  n = split("auto break case char const continue default do double else enum extern float for goto if inline int long register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local bool true false nullptr alignas alignof constexpr static_assert thread_local typeof typeof_unqual", w, " ")
+  for (i = 1; i <= n; i++) reserved[w[i]] = 1
+  qualifier["const"] = "const"; qualifier["__const"] = "const"
+  qualifier["volatile"] = "volatile"; qualifier["__volatile__"] = "volatile"
+  qualifier["restrict"] = "restrict"; qualifier["__restrict"] = "restrict"; qualifier["__restrict__"] = "restrict"
+  n = split("signed unsigned char short int long float double void bool string", w, " ")
+  for (i = 1; i <= n; i++) type_word[w[i]] = w[i]
+  type_word["__signed__"] = "signed"; type_word["_Bool"] = "bool"
+  wide_typedef["__int128"] = 1; wide_typedef["__int128_t"] = 1; wide_typedef["__uint128_t"] = 1
+}
+{ rec[NR] = $0 }
+END {
+  nrec = NR
+  check_utf8()
+  # Physical lines: "\n", "\r\n" and a lone "\r" each end one.
+  nph = 0
+  for (r = 1; r <= nrec; r++) {
+    n = split(rec[r], parts, CR)
+    if (n > 1 && parts[n] == "") n--
+    if (n == 0) n = 1
+    for (k = 1; k <= n; k++) PH[++nph] = parts[k]
+  }
+  lex()
+  pos = 1
+  parse_file()
+  for (k = 1; k <= nprobe; k++) {
+    macro = pr_name[k]
+    gsub(/__/, "_", macro)
+    macro = toupper(pr_prov[k] "_" macro)
+    if (macro in macro_probe)
+      err_at(pr_tok[k], "probe `" pr_prov[k] ":" pr_name[k] "` gives the C macro `" macro "`, as probe `" pr_prov[macro_probe[macro]] ":" pr_name[macro_probe[macro]] "` (line " LN[pr_tok[macro_probe[macro]]] ") does")
+    macro_probe[macro] = k
+    pr_macro[k] = macro
+  }
+  if (mode == "list") {
+    for (k = 1; k <= nprobe; k++)
+      print pr_macro[k], pr_arity[k], CD[pr_tok[k]], LN[pr_tok[k]], CO[pr_tok[k]], pr_prov[k] ":" pr_name[k]
+    exit 0
   }
   guard = output
   sub(/.*\//, "", guard)
@@ -217,19 +734,29 @@ END {
   printf "/* Generated by static-probes.sh from %s. Static probes are off\n", src
   printf "   (configure --without-dtrace): each probe macro does nothing and does\n"
   printf "   not evaluate its arguments; each _ENABLED() macro is 0. */\n"
-  printf "#ifndef %s\n#define %s\n\n%s\n#endif\n", guard, guard, out
-}' "$1"
+  printf "#ifndef %s\n#define %s\n\n", guard, guard
+  for (k = 1; k <= nprobe; k++) {
+    plist = uses = ""
+    for (a = 1; a <= pr_arity[k]; a++) {
+      plist = plist (a > 1 ? ", " : "") "arg" a
+      uses = uses " (void) (arg" a ");"
+    }
+    printf "#define %s_ENABLED() (0)\n", pr_macro[k]
+    if (pr_arity[k] == 0) printf "#define %s() do { } while (0)\n", pr_macro[k]
+    else printf "#define %s(%s) do { if (0) {%s } } while (0)\n", pr_macro[k], plist, uses
+  }
+  printf "\n#endif\n"
+}
+' "$2"
 }
 
 # Runs "$@" quietly unless it fails, then shows what it printed.
 run_dtrace () {
   log=$tmpdir/log
-  if "$@" >"$log" 2>&1; then
-    cat "$log" >&2
-    return 0
-  fi
+  "$@" >"$log" 2>&1
   status=$?
   cat "$log" >&2
+  test $status -eq 0 && return 0
   echo "$me: error: the dtrace step failed (status $status): $*" >&2
   return 1
 }
@@ -355,7 +882,7 @@ case $command in
         die "$provider: dtrace -h wrote no header"
       fi
     else
-      noop_header "$provider" "$output" >"$tmpout" || {
+      read_provider header "$provider" "$output" >"$tmpout" || {
         rm -f "$tmpout"
         exit 1
       }
