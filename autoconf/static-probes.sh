@@ -856,6 +856,47 @@ g_step () {
   fi
 }
 
+# Checks that the tool's header HEADER.h defines the macro of every probe
+# our reader found in PROVIDER.d (PROBES: read_provider's list), with as
+# many arguments. Probes under #if are not required (the tool may have run
+# the preprocessor, -C); a macro defined without a parameter list is taken
+# on trust.
+#
+#   check_header PROVIDER.d PROBES HEADER.h
+check_header () {
+  ${AWK:-awk} -v file="$1" -v tool="$DTRACE${DTRACEFLAGS:+ $DTRACEFLAGS} -h" '
+FNR == NR { n++; macro[n] = $1; want[$1] = $2; cond[$1] = $3; where[$1] = $4 ":" $5; probe[$1] = $6; next }
+/^[ \t]*#[ \t]*define[ \t]/ {
+  d = $0
+  sub(/^[ \t]*#[ \t]*define[ \t]+/, "", d)
+  if (!match(d, /^[A-Za-z_][A-Za-z0-9_]*/)) next
+  m = substr(d, 1, RLENGTH)
+  if (!(m in want)) next
+  defined[m] = 1
+  rest = substr(d, RLENGTH + 1)
+  if (substr(rest, 1, 1) != "(") { fits[m] = 1; next }
+  sub(/\).*/, "", rest)
+  rest = substr(rest, 2)
+  gsub(/[ \t]/, "", rest)
+  count = rest == "" ? 0 : split(rest, unused, ",")
+  if (count == want[m]) fits[m] = 1
+  else got[m] = count
+}
+END {
+  for (i = 1; i <= n; i++) {
+    m = macro[i]
+    if (!defined[m] && !cond[m]) {
+      printf "%s:%s: error: probe %s: the header of %s does not define %s (the tool dropped the probe)\n", file, where[m], probe[m], tool, m
+      bad = 1
+    } else if (defined[m] && !fits[m]) {
+      printf "%s:%s: error: probe %s has %d argument%s, but the header of %s defines %s with %d%s\n", file, where[m], probe[m], want[m], want[m] == 1 ? "" : "s", tool, m, got[m], want[m] == 0 ? " (write () rather than (void) for this tool)" : ""
+      bad = 1
+    }
+  }
+  exit bad
+}' "$2" "$3" >&2
+}
+
 # Prints the value of VAR='...' from a libtool object file.
 lo_value () {
   sed -n "s/^$2='\\(.*\\)'\$/\\1/p; s/^$2=\\([^'].*\\)\$/\\1/p" "$1"
@@ -874,6 +915,9 @@ case $command in
     if test "$command" = header && test "${STATIC_PROBES-no}" = yes; then
       test -n "$DTRACE" || die "probes are on but DTRACE is empty; rerun configure"
       make_tmpdir
+      # Our own reader first, whatever the tool: a lenient tool (SystemTap's
+      # wrapper) drops what it cannot parse and still exits 0.
+      read_provider list "$provider" >"$tmpdir/probes" || exit 1
       # shellcheck disable=SC2086
       if run_dtrace $DTRACE $DTRACEFLAGS -h -s "$provider" -o "$tmpout" && test -s "$tmpout"; then
         :
@@ -881,6 +925,10 @@ case $command in
         rm -f "$tmpout"
         die "$provider: dtrace -h wrote no header"
       fi
+      check_header "$provider" "$tmpdir/probes" "$tmpout" || {
+        rm -f "$tmpout"
+        exit 1
+      }
     else
       read_provider header "$provider" "$output" >"$tmpout" || {
         rm -f "$tmpout"

@@ -55,8 +55,12 @@
 #   STATIC_PROBES_CHECK runs the header step over each of the package's
 #   provider files (relative to $srcdir) at configure time and compiles the
 #   result, so that a broken provider file or a tool that cannot read it
-#   stops configure with a message naming the file, instead of failing
-#   later in make. It requires STATIC_PROBES_INIT (with its default).
+#   stops configure with a message naming the file and line, instead of
+#   failing later in make. Whatever the tool, the step first reads the file
+#   with static-probes.sh's own strict reader (a lenient tool, such as
+#   SystemTap's dtrace, drops what it cannot parse and exits 0), then checks
+#   that the tool's header defines the macro of every declared probe with
+#   as many arguments. It requires STATIC_PROBES_INIT (with its default).
 #
 #   Example configure.ac:
 #
@@ -100,7 +104,7 @@
 #   and this notice are preserved.  This file is offered as-is, without any
 #   warranty.
 
-#serial 1
+#serial 2
 
 AC_DEFUN([STATIC_PROBES_INIT], [dnl
 AC_REQUIRE([AC_PROG_CC])dnl
