@@ -1,29 +1,36 @@
 #! /bin/sh
 # static-probes.sh: the build steps behind StaticProbes' autoconf support.
 #
-#   static-probes.sh header   PROVIDER.d OUTPUT.h
+#   static-probes.sh header      PROVIDER.d OUTPUT.h
 #   static-probes.sh noop-header PROVIDER.d OUTPUT.h
-#   static-probes.sh object   PROVIDER.d OUTPUT.o  OBJECT.o|ARCHIVE.a...
-#   static-probes.sh ltobject PROVIDER.d OUTPUT.lo OBJECT.lo...
+#   static-probes.sh object      PROVIDER.d OUTPUT.o  OBJECT.o|ARCHIVE.a...
+#   static-probes.sh ltobject    PROVIDER.d OUTPUT.lo OBJECT.lo...
+#   static-probes.sh link        LINK-COMMAND...
 #
-# `header` runs `$DTRACE $DTRACEFLAGS -h` when STATIC_PROBES=yes, and
-# otherwise writes the no-op header itself (`noop-header` always does), with
-# POSIX sh and awk only: a build without probes needs no DTrace, no
-# SystemTap and no Rust.
+# `header` reads the provider file with its own strict reader (the same
+# rules as the project's Rust reader) and, when STATIC_PROBES=yes, runs
+# `$DTRACE $DTRACEFLAGS -h` and checks that the tool's header defines every
+# declared probe's macro with its arity; otherwise it writes the no-op
+# header itself (`noop-header` always does), with POSIX sh and awk only: a
+# build without probes needs no DTrace, no SystemTap and no Rust.
 # `object` runs `$DTRACE $DTRACEFLAGS $STATIC_PROBES_GFLAGS -G` over the
 # objects that hold probe sites. With STATIC_PROBES_G_MODE=rewrite (the
 # Solaris, illumos and FreeBSD dtrace, which rewrites the objects' probe
-# calls in place) the compiler's output is kept as OBJECT.sp-orig and -G
+# calls in place) the compiler's output is kept as OBJECT.sp-orig.o and -G
 # always starts again from it, so a rebuild after a partial change works.
 # `ltobject` does the same for libtool objects: -G over the PIC objects and
 # over the non-PIC ones, then writes OUTPUT.lo naming both results.
+# `link` runs a link command (automake's $(LINK), with or without libtool)
+# after making the probe objects of the provider files
+# (STATIC_PROBES_PROVIDER_FILES, relative to $top_srcdir) whose probes the
+# objects and archives on the command line use, and adds them to it.
 #
 # The make rules in static-probes.am set the environment from configure's
 # results: STATIC_PROBES (yes|no), STATIC_PROBES_G_MODE (none|stub|rewrite),
-# DTRACE, DTRACEFLAGS, STATIC_PROBES_GFLAGS, and AWK (a POSIX awk: on
-# Solaris /usr/bin/awk is not one; configure's AC_PROG_AWK finds nawk).
-# Outputs are written to a temporary file and renamed, so a failed step
-# leaves no half-written file.
+# DTRACE, DTRACEFLAGS, STATIC_PROBES_GFLAGS, STATIC_PROBES_PROVIDER_FILES,
+# top_srcdir, and AWK (a POSIX awk: on Solaris /usr/bin/awk is
+# not one; configure's AC_PROG_AWK finds nawk). Outputs are written to a
+# temporary file and renamed, so a failed step leaves no half-written file.
 #
 # This file is part of StaticProbes; copying and distribution of this file,
 # with or without modification, are permitted in any medium without royalty
@@ -41,6 +48,7 @@ usage () {
   echo "usage: $me header|noop-header PROVIDER.d OUTPUT.h" >&2
   echo "       $me object PROVIDER.d OUTPUT.o OBJECT.o..." >&2
   echo "       $me ltobject PROVIDER.d OUTPUT.lo OBJECT.lo..." >&2
+  echo "       $me link LINK-COMMAND..." >&2
   exit 2
 }
 
@@ -762,98 +770,207 @@ run_dtrace () {
 }
 
 tmpdir=
+tmpouts=
 cleanup () {
   test -n "$tmpdir" && rm -rf "$tmpdir"
-  test -n "$tmpout" && rm -f "$tmpout"
+  # shellcheck disable=SC2086 # file names hold no blanks
+  test -n "$tmpouts" && rm -f $tmpouts
   :
 }
 trap cleanup 0
 trap 'exit 1' 1 2 13 15
-tmpout=
 
 make_tmpdir () {
+  test -n "$tmpdir" && return 0
   tmpdir=${TMPDIR-/tmp}/static-probes.$$
   (umask 077 && mkdir "$tmpdir") || die "cannot create $tmpdir"
 }
 
-# The dtrace -G step over OBJECTS... writing OUTPUT. Objects may include
-# static archives (NAME.a). When the tool rewrites objects in place, the
-# compiler's objects and archives are kept and restored (see above), and the
-# archives' members are extracted, given to -G, and put back; other tools
-# get the objects only (they read nothing from archives). File names must
-# not hold blanks.
-g_step () {
-  provider=$1 output=$2
-  shift 2
+# The copy of the compiler's OBJECT kept while dtrace -G rewrites OBJECT in
+# place. Its name ends in .o so that automake's own mostlyclean
+# (`rm -f DIR/*.$(OBJEXT)` in every folder that holds objects, with
+# subdir-objects too) removes it, and libtool's clean with .libs.
+kept () {
+  echo "$1.sp-orig.o"
+}
+
+# g_steps PAIRS OBJECT...
+# For each "PROVIDER.d OUTPUT.o" pair of PAIRS (a blank-separated list),
+# `$DTRACE $DTRACEFLAGS $STATIC_PROBES_GFLAGS -G` over the objects, writing
+# OUTPUT.o. Objects may include static archives (NAME.a). When the tool
+# rewrites objects in place, every object and archive is first restored
+# from its kept copy (or kept, the first time), so -G always starts from
+# the compiler's output and a rebuild after a partial change works; the
+# archives' members are extracted, given to -G, and put back. Other tools
+# get the objects only (they read nothing from archives). On failure the
+# objects are restored and no output is written. File names must not hold
+# blanks.
+g_steps () {
+  pairs=$1
+  shift
   case ${STATIC_PROBES_G_MODE-stub} in
     stub|rewrite) ;;
-    none) die "$output: this dtrace needs no -G object (STATIC_PROBES_G_MODE=none); the rule should be under 'if STATIC_PROBES_NEED_OBJECT'" ;;
+    none) die "this dtrace needs no -G object (STATIC_PROBES_G_MODE=none); the rule should be under 'if STATIC_PROBES_NEED_OBJECT'" ;;
     *) die "unknown STATIC_PROBES_G_MODE '$STATIC_PROBES_G_MODE'" ;;
   esac
   rewrite=${STATIC_PROBES_G_MODE-stub}
-  gargs= archives= n=0
+  make_tmpdir
+  objects="$*" gargs= archives= n=0
   for o in "$@"; do
     test -f "$o" || die "$o: no such object"
     case $o in
-      *.a)
-        test "$rewrite" = rewrite || continue
-        archives="$archives $o" ;;
+      *.a) test "$rewrite" = rewrite && archives="$archives $o" ;;
       *) gargs="$gargs $o" ;;
     esac
   done
   if test "$rewrite" = rewrite; then
-    test $# -gt 0 || die "$output: no objects to run dtrace -G over"
+    test $# -gt 0 || die "no objects to run dtrace -G over"
     for o in "$@"; do
-      if test -f "$o.sp-orig" && test -z "`find "$o" -newer "$o.sp-orig"`"; then
+      k=`kept "$o"`
+      if test -f "$k" && test -z "`find "$o" -newer "$k"`"; then
         # $o is the previous run's rewrite: start again from the compiler's output.
-        cp "$o.sp-orig" "$o" || die "cannot restore $o"
+        cp "$k" "$o" || die "cannot restore $o"
       else
-        cp "$o" "$o.sp-orig" || die "cannot keep a copy of $o"
+        cp "$o" "$k" || die "cannot keep a copy of $o"
       fi
     done
     for a in $archives; do
       n=`expr $n + 1`
-      mkdir "$tmpdir/a$n" || die "cannot create $tmpdir/a$n"
+      d=$tmpdir/`basename "$a"`.$n.$$
+      while test -d "$d"; do d=$d.x; done
+      mkdir "$d" || die "cannot create $d"
       case $a in /*) abs=$a ;; *) abs=`pwd`/$a ;; esac
-      (cd "$tmpdir/a$n" && ar x "$abs") || die "$a: cannot extract its members"
+      (cd "$d" && ar x "$abs") || { g_restore; die "$a: cannot extract its members"; }
       for m in `ar t "$a"`; do
         case $m in
-          *.o|*.obj) gargs="$gargs $tmpdir/a$n/$m" ;;
+          *.o|*.obj) gargs="$gargs $d/$m" ;;
         esac
       done
+      archive_dirs="${archive_dirs-} $d"
     done
   fi
-  tmpout=$output.tmp$$
-  rm -f "$tmpout"
-  # shellcheck disable=SC2086 # DTRACE and the flags are word lists, like CC and CFLAGS.
-  if run_dtrace $DTRACE $DTRACEFLAGS $STATIC_PROBES_GFLAGS -G -s "$provider" -o "$tmpout" $gargs &&
-     test -s "$tmpout"; then
-    :
-  else
-    test -f "$tmpout" || echo "$me: error: dtrace -G wrote no $tmpout" >&2
-    if test "$rewrite" = rewrite; then
-      for o in "$@"; do cp "$o.sp-orig" "$o"; done
-    fi
+  outs=
+  # shellcheck disable=SC2086
+  set -- $pairs
+  while test $# -ge 2; do
+    provider=$1 output=$2
+    shift 2
+    tmpout=$output.tmp$$
     rm -f "$tmpout"
-    exit 1
-  fi
+    tmpouts="$tmpouts $tmpout"
+    # shellcheck disable=SC2086 # DTRACE and the flags are word lists, like CC and CFLAGS.
+    if run_dtrace $DTRACE $DTRACEFLAGS $STATIC_PROBES_GFLAGS -G -s "$provider" -o "$tmpout" $gargs &&
+       test -s "$tmpout"; then
+      outs="$outs $output"
+    else
+      test -f "$tmpout" || echo "$me: error: dtrace -G wrote no $tmpout" >&2
+      g_restore
+      exit 1
+    fi
+  done
   if test "$rewrite" = rewrite; then
-    n=0
+    set -- ${archive_dirs-}
     for a in $archives; do
-      n=`expr $n + 1`
       case $a in /*) abs=$a ;; *) abs=`pwd`/$a ;; esac
       # ar r replaces each member where it stands, keeping the order.
-      (cd "$tmpdir/a$n" && ar rs "$abs" `ar t "$abs"`) ||
-        { for o in "$@"; do cp "$o.sp-orig" "$o"; done; rm -f "$tmpout"; die "$a: cannot put the rewritten members back"; }
+      (cd "$1" && ar rs "$abs" `ar t "$abs"`) ||
+        { g_restore; die "$a: cannot put the rewritten members back"; }
+      shift
     done
   fi
-  mv -f "$tmpout" "$output" || die "cannot rename $tmpout to $output"
-  tmpout=
+  for output in $outs; do
+    mv -f "$output.tmp$$" "$output" || die "cannot rename $output.tmp$$ to $output"
+  done
+  tmpouts=
   if test "$rewrite" = rewrite; then
     # Newer than the rewritten objects, so the next run knows them for rewrites.
-    for o in "$@"; do touch "$o.sp-orig"; done
-    touch "$output"
+    for o in $objects; do touch "`kept "$o"`"; done
+    # shellcheck disable=SC2086
+    touch $outs
   fi
+}
+
+# Puts the compiler's objects back after a failed rewrite.
+g_restore () {
+  if test "$rewrite" = rewrite; then
+    for o in $objects; do cp "`kept "$o"`" "$o"; done
+  fi
+}
+
+# lt_objects PAIRS OBJECT.lo...
+# The same for libtool: for each "PROVIDER.d OUTPUT.lo" pair, -G over the
+# PIC objects and over the non-PIC ones that the .lo files name, then
+# OUTPUT.lo naming both results.
+lt_objects () {
+  pairs=$1
+  shift
+  make_tmpdir
+  pic= nonpic= objdir=
+  for lo in "$@"; do
+    test -f "$lo" || die "$lo: no such libtool object"
+    sed 4q "$lo" | grep '^# Generated by .*libtool' >/dev/null ||
+      die "$lo: not a libtool object"
+    dir=`dirname "$lo"`
+    p=`lo_value "$lo" pic_object`
+    n=`lo_value "$lo" non_pic_object`
+    if test -n "$p" && test "$p" != none; then
+      pic="$pic $dir/$p"
+      test -n "$objdir" || objdir=`dirname "$p"`
+    fi
+    if test -n "$n" && test "$n" != none; then
+      nonpic="$nonpic $dir/$n"
+    fi
+  done
+  test -n "$pic$nonpic" || die "$*: the libtool objects name no object files"
+  pic_pairs= nonpic_pairs=
+  # shellcheck disable=SC2086
+  set -- $pairs
+  while test $# -ge 2; do
+    case $2 in
+      *.lo) ;;
+      *) die "$2: a libtool object must end in .lo" ;;
+    esac
+    outdir=`dirname "$2"`
+    base=`basename "$2" .lo`
+    test -z "$pic" || pic_pairs="$pic_pairs $1 $outdir/$objdir/$base.o"
+    test -z "$nonpic" || nonpic_pairs="$nonpic_pairs $1 $outdir/$base.o"
+    shift 2
+  done
+  if test -n "$pic"; then
+    mkdir -p "$outdir/$objdir" || die "cannot create $outdir/$objdir"
+    # shellcheck disable=SC2086 # object names from libtool hold no blanks
+    (g_steps "$pic_pairs" $pic) || exit 1
+  fi
+  if test -n "$nonpic"; then
+    # shellcheck disable=SC2086
+    (g_steps "$nonpic_pairs" $nonpic) || exit 1
+  fi
+  # shellcheck disable=SC2086
+  set -- $pairs
+  while test $# -ge 2; do
+    base=`basename "$2" .lo`
+    pic_out=none nonpic_out=none
+    test -z "$pic" || pic_out=$objdir/$base.o
+    test -z "$nonpic" || nonpic_out=$base.o
+    tmpout=$2.tmp$$
+    tmpouts="$tmpouts $tmpout"
+    {
+      echo "# $base.lo - a libtool object file"
+      echo "# Generated by static-probes.sh for GNU libtool"
+      echo "#"
+      echo "# Please DO NOT delete this file!"
+      echo "# It is necessary for linking the library."
+      echo
+      echo "# Name of the PIC object."
+      echo "pic_object='$pic_out'"
+      echo
+      echo "# Name of the non-PIC object"
+      echo "non_pic_object='$nonpic_out'"
+    } >"$tmpout" || die "cannot write $tmpout"
+    mv -f "$tmpout" "$2" || die "cannot rename $tmpout to $2"
+    shift 2
+  done
+  tmpouts=
 }
 
 # Checks that the tool's header HEADER.h defines the macro of every probe
@@ -902,6 +1019,124 @@ lo_value () {
   sed -n "s/^$2='\\(.*\\)'\$/\\1/p; s/^$2=\\([^'].*\\)\$/\\1/p" "$1"
 }
 
+# The package's provider files (STATIC_PROBES_PROVIDER_FILES, relative to
+# $top_srcdir) as paths from here.
+provider_paths () {
+  for f in ${STATIC_PROBES_PROVIDER_FILES-}; do
+    case $f in
+      /*) echo "$f" ;;
+      *) echo "${top_srcdir-.}/$f" ;;
+    esac
+  done
+}
+
+# uses_provider NAME OBJECT...: whether the objects (or archives) refer to a
+# probe of provider NAME: its SDT semaphores (prov_name_semaphore) or the
+# Solaris-style probe functions (__dtrace_prov___name). When nm cannot
+# tell, they are taken to.
+uses_provider () {
+  up_name=$1
+  shift
+  up_symbols=`nm -P "$@" 2>/dev/null` || return 0
+  echo "$up_symbols" | ${AWK:-awk} -v p="$up_name" '
+    $2 == "U" && (index($1, "__dtrace_" p "___") == 1 || index($1, "__dtraceenabled_" p "___") == 1 ||
+                  (index($1, p "_") == 1 && $1 ~ /_semaphore$/)) { found = 1 }
+    END { exit !found }'
+}
+
+# Runs the link command as it is (and cleans up, which exec would not).
+run_unchanged () {
+  "$@"
+  exit $?
+}
+
+# link COMMAND...: runs the link command a target's _LINK variable gives
+# (automake's own $(LINK), with or without libtool), after making the probe
+# objects of the providers its objects use and adding them to the command.
+link_with_probes () {
+  if test "${STATIC_PROBES-no}" != yes || test "${STATIC_PROBES_G_MODE-none}" = none ||
+     test -z "${STATIC_PROBES_PROVIDER_FILES-}"; then
+    exec "$@"
+  fi
+  out= prev= objs= los= archives=
+  for a in "$@"; do
+    case $prev in
+      -o) out=$a ;;
+      -rpath|-R|-version-info|-version-number|-release|-export-symbols|-export-symbols-regex|\
+      -dlopen|-dlpreopen|-bindir|-precious-files-regex|-inst-prefix-dir|-weak|\
+      -Xlinker|-Xcompiler|-XCClinker|-T|-u|-e|-L|-l|-MF|-include) ;;
+      *)
+        case $a in
+          -*) ;;
+          *.lo) test -f "$a" && los="$los $a" ;;
+          *.o|*.obj) test -f "$a" && objs="$objs $a" ;;
+          *.a) test -f "$a" && archives="$archives $a" ;;
+        esac ;;
+    esac
+    prev=$a
+  done
+  test -n "$out" || exec "$@"
+  make_tmpdir
+  # The objects nm reads to tell which providers the target uses.
+  case $out in
+    *.la)
+      scan=
+      for lo in $los; do
+        p=`lo_value "$lo" pic_object`
+        test -n "$p" && test "$p" != none || p=`lo_value "$lo" non_pic_object`
+        test -n "$p" && test "$p" != none && scan="$scan `dirname "$lo"`/$p"
+      done ;;
+    *) scan="$objs $archives" ;;
+  esac
+  test -n "$scan" || run_unchanged "$@"
+  # The provider files whose probes the objects use, each with its probe
+  # object: BASE-probes.o (.lo for a libtool library), or
+  # BASE-probes-FILE.o when the target uses several files.
+  used=
+  for f in `provider_paths`; do
+    test -f "$f" || die "$f: no such provider file (see STATIC_PROBES_PROVIDERS in configure.ac)"
+    read_provider list "$f" >"$tmpdir/probes" || exit 1
+    for name in `sed 's/.* //; s/:.*//' "$tmpdir/probes" | sort -u`; do
+      # shellcheck disable=SC2086
+      if uses_provider "$name" $scan; then
+        used="$used $f"
+        break
+      fi
+    done
+  done
+  test -n "$used" || run_unchanged "$@"
+  base=`echo "$out" | sed 's/\.la$//'`
+  ext=o
+  case $out in *.la) ext=lo ;; esac
+  several=0
+  for f in $used; do several=`expr $several + 1`; done
+  pairs= probe_objects=
+  for f in $used; do
+    if test "$several" -gt 1; then
+      po=$base-`basename "$f" .d`.$ext
+    else
+      po=$base-probes.$ext
+    fi
+    pairs="$pairs $f $po"
+    probe_objects="$probe_objects $po"
+  done
+  case $out in
+    # shellcheck disable=SC2086
+    *.la) lt_objects "$pairs" $los ;;
+    # shellcheck disable=SC2086
+    *) g_steps "$pairs" $objs $archives ;;
+  esac
+  # shellcheck disable=SC2086
+  "$@" $probe_objects
+  exit $?
+}
+
+case ${1-} in
+  link)
+    shift
+    link_with_probes "$@" ;;
+esac
+
 test $# -ge 3 || usage
 command=$1 provider=$2 output=$3
 shift 3
@@ -911,6 +1146,7 @@ case $command in
   header|noop-header)
     test $# -eq 0 || usage
     tmpout=$output.tmp$$
+    tmpouts=$tmpout
     rm -f "$tmpout"
     if test "$command" = header && test "${STATIC_PROBES-no}" = yes; then
       test -n "$DTRACE" || die "probes are on but DTRACE is empty; rerun configure"
@@ -918,85 +1154,29 @@ case $command in
       # Our own reader first, whatever the tool: a lenient tool (SystemTap's
       # wrapper) drops what it cannot parse and still exits 0.
       read_provider list "$provider" >"$tmpdir/probes" || exit 1
+      # Under the output's own name, from which tools derive the include guard.
+      tool_out=$tmpdir/`basename "$output"`
       # shellcheck disable=SC2086
-      if run_dtrace $DTRACE $DTRACEFLAGS -h -s "$provider" -o "$tmpout" && test -s "$tmpout"; then
+      if run_dtrace $DTRACE $DTRACEFLAGS -h -s "$provider" -o "$tool_out" && test -s "$tool_out"; then
         :
       else
-        rm -f "$tmpout"
         die "$provider: dtrace -h wrote no header"
       fi
-      check_header "$provider" "$tmpdir/probes" "$tmpout" || {
-        rm -f "$tmpout"
-        exit 1
-      }
+      check_header "$provider" "$tmpdir/probes" "$tool_out" || exit 1
+      cp "$tool_out" "$tmpout" || die "cannot write $tmpout"
     else
-      read_provider header "$provider" "$output" >"$tmpout" || {
-        rm -f "$tmpout"
-        exit 1
-      }
+      read_provider header "$provider" "$output" >"$tmpout" || exit 1
     fi
     mv -f "$tmpout" "$output" || die "cannot rename $tmpout to $output"
-    tmpout=
+    tmpouts=
     ;;
   object)
     test "${STATIC_PROBES-no}" = yes || die "$output: static probes are off; the rule should be under 'if STATIC_PROBES_NEED_OBJECT'"
-    make_tmpdir
-    g_step "$provider" "$output" "$@"
+    g_steps "$provider $output" "$@"
     ;;
   ltobject)
     test "${STATIC_PROBES-no}" = yes || die "$output: static probes are off; the rule should be under 'if STATIC_PROBES_NEED_OBJECT'"
-    case $output in
-      *.lo) ;;
-      *) die "$output: a libtool object must end in .lo" ;;
-    esac
-    make_tmpdir
-    pic= nonpic= objdir=
-    for lo in "$@"; do
-      test -f "$lo" || die "$lo: no such libtool object"
-      sed 4q "$lo" | grep '^# Generated by .*libtool' >/dev/null ||
-        die "$lo: not a libtool object"
-      dir=`dirname "$lo"`
-      p=`lo_value "$lo" pic_object`
-      n=`lo_value "$lo" non_pic_object`
-      if test -n "$p" && test "$p" != none; then
-        pic="$pic $dir/$p"
-        test -n "$objdir" || objdir=`dirname "$p"`
-      fi
-      if test -n "$n" && test "$n" != none; then
-        nonpic="$nonpic $dir/$n"
-      fi
-    done
-    outdir=`dirname "$output"`
-    base=`basename "$output" .lo`
-    pic_out=none nonpic_out=none
-    if test -n "$pic"; then
-      mkdir -p "$outdir/$objdir" || die "cannot create $outdir/$objdir"
-      # shellcheck disable=SC2086 # object names from libtool hold no blanks
-      (g_step "$provider" "$outdir/$objdir/$base.o" $pic) || exit 1
-      pic_out=$objdir/$base.o
-    fi
-    if test -n "$nonpic"; then
-      # shellcheck disable=SC2086
-      (g_step "$provider" "$outdir/$base.o" $nonpic) || exit 1
-      nonpic_out=$base.o
-    fi
-    test -n "$pic$nonpic" || die "$output: the libtool objects name no object files"
-    tmpout=$output.tmp$$
-    {
-      echo "# $base.lo - a libtool object file"
-      echo "# Generated by static-probes.sh for GNU libtool"
-      echo "#"
-      echo "# Please DO NOT delete this file!"
-      echo "# It is necessary for linking the library."
-      echo
-      echo "# Name of the PIC object."
-      echo "pic_object='$pic_out'"
-      echo
-      echo "# Name of the non-PIC object"
-      echo "non_pic_object='$nonpic_out'"
-    } >"$tmpout" || die "cannot write $tmpout"
-    mv -f "$tmpout" "$output" || die "cannot rename $tmpout to $output"
-    tmpout=
+    lt_objects "$provider $output" "$@"
     ;;
   *)
     usage
