@@ -6,6 +6,7 @@
 #   static-probes.sh object      PROVIDER.d OUTPUT.o  OBJECT.o|ARCHIVE.a...
 #   static-probes.sh ltobject    PROVIDER.d OUTPUT.lo OBJECT.lo...
 #   static-probes.sh link        LINK-COMMAND...
+#   static-probes.sh post-link-check PROGRAM|LIBRARY.la...
 #
 # `header` reads the provider file with its own strict reader (the same
 # rules as the project's Rust reader) and, when STATIC_PROBES=yes, runs
@@ -24,11 +25,14 @@
 # after making the probe objects of the provider files
 # (STATIC_PROBES_PROVIDER_FILES, relative to $top_srcdir) whose probes the
 # objects and archives on the command line use, and adds them to it.
+# `post-link-check` runs `$STATIC_PROBES_LIST --check` (probe-build list)
+# for each provider file over the programs and shared libraries together.
 #
 # The make rules in static-probes.am set the environment from configure's
 # results: STATIC_PROBES (yes|no), STATIC_PROBES_G_MODE (none|stub|rewrite),
 # DTRACE, DTRACEFLAGS, STATIC_PROBES_GFLAGS, STATIC_PROBES_PROVIDER_FILES,
-# top_srcdir, and AWK (a POSIX awk: on Solaris /usr/bin/awk is
+# top_srcdir, STATIC_PROBES_POSTLINK, STATIC_PROBES_LIST,
+# STATIC_PROBES_UNUSED, and AWK (a POSIX awk: on Solaris /usr/bin/awk is
 # not one; configure's AC_PROG_AWK finds nawk). Outputs are written to a
 # temporary file and renamed, so a failed step leaves no half-written file.
 #
@@ -49,6 +53,7 @@ usage () {
   echo "       $me object PROVIDER.d OUTPUT.o OBJECT.o..." >&2
   echo "       $me ltobject PROVIDER.d OUTPUT.lo OBJECT.lo..." >&2
   echo "       $me link LINK-COMMAND..." >&2
+  echo "       $me post-link-check PROGRAM|LIBRARY.la..." >&2
   exit 2
 }
 
@@ -1131,10 +1136,95 @@ link_with_probes () {
   exit $?
 }
 
+# Whether FILE is an ELF file (a libtool program is a shell script until
+# installed; the real one is in .libs).
+is_elf () {
+  test "`dd if="$1" bs=4 count=1 2>/dev/null | od -An -c | tr -d ' \n'`" = 177ELF
+}
+
+# post-link-check PROGRAM|LIBRARY.la...: `probe-build list --check` of each
+# provider file over the programs and shared libraries together (a probe
+# needs a site in any of them), when STATIC_PROBES_POSTLINK=yes. The probes
+# of STATIC_PROBES_UNUSED (PROVIDER:NAME...) may have no site. Static
+# archives are skipped: their sites are in the programs that link them.
+post_link_check () {
+  if test "${STATIC_PROBES_POSTLINK-no}" != yes; then
+    echo "$me: the post-link probe check is off"
+    exit 0
+  fi
+  test -n "${STATIC_PROBES_LIST-}" || die "STATIC_PROBES_LIST is empty: rerun configure"
+  files=
+  for f in "$@"; do
+    case $f in
+      *.la)
+        dl=`lo_value "$f" dlname`
+        if test -n "$dl" && test -f "`dirname "$f"`/.libs/$dl"; then
+          files="$files `dirname "$f"`/.libs/$dl"
+        fi ;;
+      *.a) ;;
+      *)
+        test -f "$f" || continue
+        if is_elf "$f"; then
+          files="$files $f"
+        else
+          for c in "`dirname "$f"`/.libs/`basename "$f"`" "`dirname "$f"`/.libs/lt-`basename "$f"`"; do
+            if test -f "$c" && is_elf "$c"; then
+              files="$files $c"
+              break
+            fi
+          done
+        fi ;;
+    esac
+  done
+  if test -z "$files"; then
+    echo "$me: no program or shared library to check"
+    exit 0
+  fi
+  make_tmpdir
+  status=0
+  test -n "${STATIC_PROBES_PROVIDER_FILES-}" ||
+    echo "$me: no provider file to check (STATIC_PROBES_PROVIDERS or STATIC_PROBES_CHECK in configure.ac name them)"
+  for p in `provider_paths`; do
+    # shellcheck disable=SC2086 # the command is a word list; file names hold no blanks
+    if $STATIC_PROBES_LIST --check "$p" $files >"$tmpdir/check" 2>&1; then
+      cat "$tmpdir/check"
+      continue
+    fi
+    if ${AWK:-awk} -v unused=" ${STATIC_PROBES_UNUSED-} " '
+      /: error: probe [^ ]+ has no site in / {
+        p = $0
+        sub(/.*: error: probe /, "", p)
+        sub(/ .*/, "", p)
+        skipping = index(unused, " " p " ") > 0
+        if (skipping) { allowed = allowed " " p; next }
+        missing++
+        print
+        next
+      }
+      /^ / { if (!skipping) print; next }
+      /^probe-build: error: [0-9]+ of the probes/ { next }
+      { skipping = 0; other++; print }
+      END {
+        if (!missing && !other && allowed != "")
+          printf "%s: every other declared probe has a site (unused on purpose:%s)\n", file, allowed
+        exit (missing || other)
+      }' file="$p" "$tmpdir/check"; then
+      :
+    else
+      status=1
+      echo "$me: error: a probe declared in $p has no site in$files; use it, remove it, or list it in STATIC_PROBES_UNUSED (PROVIDER:NAME) in Makefile.am"
+    fi
+  done
+  exit $status
+}
+
 case ${1-} in
   link)
     shift
     link_with_probes "$@" ;;
+  post-link-check)
+    shift
+    post_link_check "$@" ;;
 esac
 
 test $# -ge 3 || usage

@@ -19,6 +19,9 @@
 #     --with-dtrace=check    static probes on when a working tool is found
 #     --without-dtrace       no-op probe macros (the default, unless DEFAULT
 #                            says yes or check)
+#     --disable-probe-check  no post-link check in "make check" (it is on by
+#                            default when the tool is probe-build;
+#                            --enable-probe-check asks for it with any tool)
 #
 #   and the precious variables DTRACE (the tool: a DTrace, SystemTap's
 #   dtrace wrapper, or "probe-build dtrace") and DTRACEFLAGS (given to every
@@ -44,7 +47,10 @@
 #                     touching the program's; rewrite: -G rewrites them),
 #                     STATIC_PROBES_GFLAGS (-64, -xnolibs, ...),
 #                     STATIC_PROBES_LIBS, STATIC_PROBES_SH (the build
-#                     helper), STATIC_PROBES_PROVIDER_FILES and
+#                     helper), STATIC_PROBES_POSTLINK (yes or no: the
+#                     post-link check), STATIC_PROBES_LIST (the
+#                     `probe-build list` command it runs),
+#                     STATIC_PROBES_PROVIDER_FILES and
 #                     STATIC_PROBES_HEADER_FILES (see below), DTRACE,
 #                     DTRACEFLAGS
 #     AM_CONDITIONAL: STATIC_PROBES_ENABLED, STATIC_PROBES_NEED_OBJECT
@@ -130,6 +136,12 @@ AC_ARG_WITH([dtrace],
      dtrace tool, PATH names it, "check" uses one when it works; default:
      ]m4_default([$1], [no]))],
   [], [with_dtrace=m4_default([$1], [no])])dnl
+AC_ARG_ENABLE([probe-check],
+  [AS_HELP_STRING([--disable-probe-check],
+    [do not check in "make check" that every declared probe has a site in
+     the linked programs and libraries (on by default when the dtrace tool
+     is probe-build; --enable-probe-check asks for it with any tool)])],
+  [], [enable_probe_check=auto])dnl
 _STATIC_PROBES_SHELL_FNS
 static_probes=no
 static_probes_g_mode=none
@@ -161,6 +173,7 @@ AS_IF([test "$static_probes" = yes],
    AS_IF([test -n "$static_probes_libs"], [LIBS="$static_probes_libs $LIBS"])])
 AC_MSG_CHECKING([whether to compile in static probes])
 AC_MSG_RESULT([$static_probes])
+_STATIC_PROBES_POSTLINK
 STATIC_PROBES=$static_probes
 STATIC_PROBES_G_MODE=$static_probes_g_mode
 STATIC_PROBES_GFLAGS=$static_probes_gflags
@@ -170,6 +183,8 @@ AC_SUBST([STATIC_PROBES_G_MODE])dnl
 AC_SUBST([STATIC_PROBES_GFLAGS])dnl
 AC_SUBST([STATIC_PROBES_LIBS])dnl
 AC_SUBST([STATIC_PROBES_SH])dnl
+AC_SUBST([STATIC_PROBES_POSTLINK])dnl
+AC_SUBST([STATIC_PROBES_LIST])dnl
 STATIC_PROBES_PROVIDER_FILES=
 STATIC_PROBES_HEADER_FILES=
 AC_SUBST([STATIC_PROBES_PROVIDER_FILES])dnl
@@ -180,6 +195,45 @@ AM_CONDITIONAL([STATIC_PROBES_NEED_OBJECT],
   [test "$static_probes" = yes && test "$static_probes_g_mode" != none])dnl
 ])dnl
 ])# STATIC_PROBES_INIT
+
+
+# _STATIC_PROBES_POSTLINK
+# -----------------------
+# Whether "make check" runs `probe-build list --check` over the linked
+# programs and libraries (static-probes.am): by default when the tool is
+# probe-build (as "probe-build dtrace" or a link named dtrace), with any
+# tool for --enable-probe-check (probe-build must then be found), never for
+# --disable-probe-check. Sets STATIC_PROBES_POSTLINK (yes or no) and
+# STATIC_PROBES_LIST (the `probe-build list` command).
+AC_DEFUN([_STATIC_PROBES_POSTLINK], [dnl
+STATIC_PROBES_POSTLINK=no
+STATIC_PROBES_LIST=
+AS_CASE([$static_probes:$enable_probe_check:$static_probes_cv_kind],
+  [yes:yes:*|yes:auto:probe-build*], [dnl
+   # probe-build behind the tool: the first word of DTRACE, or what a link
+   # named dtrace points at; then probe-build in PATH.
+   set dummy $DTRACE
+   static_probes_prog=$[2]
+   AS_CASE([$static_probes_prog],
+     [*/dtrace|dtrace],
+       [static_probes_to=`ls -l "$static_probes_prog" 2>/dev/null | sed -n 's/.* -> //p'`
+        AS_CASE([$static_probes_to],
+          [/*], [static_probes_prog=$static_probes_to],
+          [?*], [static_probes_prog=`dirname "$static_probes_prog"`/$static_probes_to])])
+   AS_IF([test -z "$STATIC_PROBES_PROBE_BUILD"],
+     [AC_PATH_PROG([STATIC_PROBES_PROBE_BUILD], [probe-build])])
+   for static_probes_cand in "$static_probes_prog" "$STATIC_PROBES_PROBE_BUILD"; do
+     AS_IF([test -n "$static_probes_cand" &&
+            "$static_probes_cand" list --help 2>/dev/null | grep -e --check >/dev/null],
+       [STATIC_PROBES_LIST="$static_probes_cand list"
+        STATIC_PROBES_POSTLINK=yes
+        break])
+   done
+   AS_IF([test "$STATIC_PROBES_POSTLINK:$enable_probe_check" = no:yes],
+     [AC_MSG_ERROR([--enable-probe-check: probe-build (with `list --check') is not found in PATH nor behind DTRACE=$DTRACE])])])
+AC_MSG_CHECKING([whether make check checks that every probe has a site])
+AC_MSG_RESULT([$STATIC_PROBES_POSTLINK${STATIC_PROBES_LIST:+ ($STATIC_PROBES_LIST --check)}])
+])
 
 
 # _STATIC_PROBES_SHELL_FNS
