@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::generate::HeaderFlavor;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use probe_pipeline::HeaderFlavor;
+
 use crate::input::ReadOptions;
 
 pub const EXIT_CODES: &str = "\
@@ -53,7 +55,7 @@ pub enum Command {
     /// Write a bpftrace script printing every probe with its named arguments.
     #[command(after_help = EXIT_CODES)]
     Bpftrace(BpftraceArgs),
-    /// List the SDT probes in ELF files, or check them against a provider file.
+    /// List the probes of ELF files and macOS programs (SDT notes, DTrace DOF), or check them against a provider file.
     #[command(after_help = EXIT_CODES)]
     List(ListArgs),
 }
@@ -91,7 +93,7 @@ pub struct HeaderArgs {
     /// The provider file (.d).
     pub file: PathBuf,
     /// The kind of header.
-    #[arg(long, value_enum, default_value_t = HeaderFlavor::Sdt)]
+    #[arg(long, default_value = "sdt", value_parser = flavor_parser())]
     pub flavor: HeaderFlavor,
     /// Output file; `-` for standard output.
     #[arg(short, long, value_name = "OUT", default_value = "-")]
@@ -149,7 +151,7 @@ pub struct BpftraceArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// ELF executables, shared libraries or relocatable objects.
+    /// ELF executables, shared libraries or relocatable objects; macOS programs.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print JSON instead of text.
@@ -160,4 +162,14 @@ pub struct ListArgs {
     pub check: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+/// `--flavor`: the names and help of every header flavor the pipeline knows.
+fn flavor_parser() -> impl TypedValueParser<Value = HeaderFlavor> {
+    PossibleValuesParser::new(
+        HeaderFlavor::ALL
+            .iter()
+            .map(|(_, name, help)| PossibleValue::new(*name).help(*help)),
+    )
+    .map(|name| name.parse::<HeaderFlavor>().expect("a listed flavor"))
 }

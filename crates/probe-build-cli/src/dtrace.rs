@@ -9,7 +9,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use probe_gen::stub_object::ElfClass;
+use probe_target::ElfClass;
 
 use crate::failure::{failed, Failure, Result};
 use crate::generate;
@@ -183,7 +183,9 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
     let destination = Destination::File(output);
     let file = read_provider_file(source, &args.read)?;
     let contents = match mode {
-        Mode::Header => generate::header(&file, generate::HeaderFlavor::Sdt, None)?,
+        Mode::Header => {
+            probe_pipeline::header(&file, probe_pipeline::HeaderFlavor::Sdt, None).into_bytes()
+        }
         Mode::Object => {
             let choice = TargetChoice {
                 objects: args.objects,

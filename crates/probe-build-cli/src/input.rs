@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use probe_provider::ProviderFile;
+use probe_pipeline::{Preprocess, ReadOptions as PipelineOptions};
+use probe_provider::{Preprocessor, ProviderFile};
 
 use crate::failure::{failed, Result};
 
@@ -22,51 +23,40 @@ pub struct ReadOptions {
 /// Parses `path`, printing the parser's warnings (skipped D clauses, ...)
 /// to standard error. Errors carry the parser's `FILE:LINE:COL` diagnostics.
 pub fn read_provider_file(path: &Path, options: &ReadOptions) -> Result<ProviderFile> {
-    let parsed = if options.preprocess {
-        preprocess_and_parse(path, options)
-    } else {
-        probe_provider::parse_file(path)
+    // The preprocessor is `$CPP`, else `$CC -E`, else `cc -E`: no compiler
+    // search, which would cost more than the whole run.
+    let mut preprocessor = Preprocessor::new();
+    for dir in &options.include_dirs {
+        preprocessor.include_dir(dir);
+    }
+    for define in &options.defines {
+        preprocessor.define_arg(define);
+    }
+    for name in &options.undefines {
+        preprocessor.undefine(name);
+    }
+    let pipeline = PipelineOptions {
+        preprocess: if options.preprocess {
+            Preprocess::Always
+        } else {
+            Preprocess::Never
+        },
+        preprocessor,
+        dependency_dir: None,
     };
-    let file = parsed.map_err(|error| match error {
-        probe_provider::Error::Io { path, source } => {
-            failed!(
-                "probe-build: error: cannot read {}: {source}",
-                path.display()
-            )
-        }
-        other => failed!("{other}"),
-    })?;
+    let file = probe_pipeline::read(&[path], &pipeline)
+        .map_err(|error| match error {
+            probe_provider::Error::Io { path, source } => {
+                failed!(
+                    "probe-build: error: cannot read {}: {source}",
+                    path.display()
+                )
+            }
+            other => failed!("{other}"),
+        })?
+        .merged;
     for warning in &file.warnings {
         eprintln!("{warning}");
     }
     Ok(file)
-}
-
-fn preprocess_and_parse(
-    path: &Path,
-    options: &ReadOptions,
-) -> Result<ProviderFile, probe_provider::Error> {
-    let mut cpp = probe_provider::preprocess::Preprocessor::new();
-    // `$CPP` wins inside the preprocessor module. Otherwise run `$CC -E`
-    // (else `cc -E`) directly: finding the compiler through the `cc` crate
-    // compiles a probe file first, which would triple the cost of `-C`.
-    if std::env::var_os("CPP").is_none_or(|cpp| cpp.to_string_lossy().trim().is_empty()) {
-        let cc = std::env::var("CC").ok().filter(|cc| !cc.trim().is_empty());
-        let mut command: Vec<String> = match cc {
-            Some(cc) => cc.split_whitespace().map(String::from).collect(),
-            None => vec!["cc".to_string()],
-        };
-        command.push("-E".to_string());
-        cpp.command(command);
-    }
-    for dir in &options.include_dirs {
-        cpp.include_dir(dir);
-    }
-    for define in &options.defines {
-        cpp.define_arg(define);
-    }
-    for name in &options.undefines {
-        cpp.undefine(name);
-    }
-    probe_provider::parse_file_with(path, Some(&cpp))
 }

@@ -1,27 +1,75 @@
-//! `probe-build list`: the SDT probes of ELF files (through `probe-inspect`),
-//! and `--check`, which fails when a declared probe has no site.
+//! `probe-build list`: the probes of ELF files and macOS programs (through
+//! `probe-inspect`): SDT notes, and DTrace probes carried as DOF (the objects
+//! `dtrace -G` writes, and the programs that link them); and `--check`,
+//! which fails when a declared probe has no site.
 
 use std::path::PathBuf;
+
+use probe_inspect::dof::DofFile;
+use probe_inspect::ElfProbes;
 
 use crate::cli::ListArgs;
 use crate::failure::{failed, Result};
 use crate::input::read_provider_file;
 use crate::output::{write_output, Destination};
 
+/// What one file holds: its SDT notes, its DOF, or both.
+struct Found {
+    sdt: Option<ElfProbes>,
+    dof: Option<DofFile>,
+}
+
+fn read(path: &PathBuf) -> std::result::Result<Found, String> {
+    let error = |e: probe_inspect::InspectError| format!("probe-build: error: {e}");
+    let dof = match probe_inspect::dof::read_file(path) {
+        Ok(dof) if !dof.dofs.is_empty() => Some(dof),
+        Ok(_) => None,
+        // Not ELF nor Mach-O: the SDT reader names what it is.
+        Err(probe_inspect::InspectError::NotElf { .. }) => None,
+        Err(e) => return Err(error(e)),
+    };
+    match probe_inspect::read_file(path) {
+        // A DTrace build without SDT notes is listed by its DOF alone.
+        Ok(sdt) if sdt.probes.is_empty() && dof.is_some() => Ok(Found { sdt: None, dof }),
+        Ok(sdt) => Ok(Found {
+            sdt: Some(sdt),
+            dof,
+        }),
+        Err(_) if dof.is_some() => Ok(Found { sdt: None, dof }),
+        Err(e) => Err(error(e)),
+    }
+}
+
 pub fn run(args: &ListArgs) -> Result<()> {
-    let mut read = Vec::new();
+    let mut found = Vec::new();
     let mut errors = Vec::new();
     for path in &args.files {
-        match probe_inspect::read_file(path) {
-            Ok(probes) => read.push(probes),
-            Err(error) => errors.push(format!("probe-build: error: {error}")),
+        match read(path) {
+            Ok(f) => found.push(f),
+            Err(e) => errors.push(e),
         }
     }
     let Some(provider_path) = &args.check else {
         let text = if args.json {
-            probe_inspect::format_json(&read)
+            json(&found)
         } else {
-            probe_inspect::format_text(&read)
+            found
+                .iter()
+                .map(|f| {
+                    let mut text = String::new();
+                    if let Some(sdt) = &f.sdt {
+                        text += &probe_inspect::format_text(std::slice::from_ref(sdt));
+                    }
+                    if let Some(dof) = &f.dof {
+                        if !text.is_empty() {
+                            text.push('\n');
+                        }
+                        text += &probe_inspect::dof::format_text(std::slice::from_ref(dof));
+                    }
+                    text
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
         };
         write_output(&Destination::Stdout, text.as_bytes())?;
         return finish(errors);
@@ -33,10 +81,16 @@ pub fn run(args: &ListArgs) -> Result<()> {
     // The files together make up the program (an executable and its
     // libraries): a probe needs a site in any of them.
     let declared = read_provider_file(provider_path, &args.read.options())?;
-    let sites: Vec<_> = read
+    let sdt_sites = found
         .iter()
-        .flat_map(|file| file.probes.iter().cloned())
-        .collect();
+        .filter_map(|f| f.sdt.as_ref())
+        .flat_map(|file| file.probes.iter())
+        .map(|p| (p.provider.clone(), p.name.clone()));
+    let dof_sites = found
+        .iter()
+        .filter_map(|f| f.dof.as_ref())
+        .flat_map(DofFile::probe_names);
+    let sites: Vec<(String, String)> = sdt_sites.chain(dof_sites).collect();
     let linked = PathBuf::from(
         args.files
             .iter()
@@ -44,7 +98,10 @@ pub fn run(args: &ListArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", "),
     );
-    let missing = probe_inspect::check(&declared, &sites);
+    let missing = probe_inspect::check_sites(
+        &declared,
+        sites.iter().map(|(p, n)| (p.as_str(), n.as_str())),
+    );
     if missing.is_empty() {
         let count: usize = declared.providers.iter().map(|p| p.probes.len()).sum();
         println!(
@@ -64,6 +121,25 @@ pub fn run(args: &ListArgs) -> Result<()> {
         provider_path.display()
     ));
     Err(failed!("{}", messages.join("\n")))
+}
+
+/// The SDT array as before; files with DOF add objects with `"format": "dof"`.
+fn json(found: &[Found]) -> String {
+    let sdt: Vec<ElfProbes> = found.iter().filter_map(|f| f.sdt.clone()).collect();
+    let text = probe_inspect::format_json(&sdt);
+    let dof: Vec<DofFile> = found.iter().filter_map(|f| f.dof.clone()).collect();
+    if dof.is_empty() {
+        return text;
+    }
+    let objects = probe_inspect::dof::format_json_objects(&dof);
+    let body = text.trim_end().trim_end_matches(']').trim_end();
+    let mut out = body.to_string();
+    for object in objects {
+        out.push_str(if out == "[" { "\n  " } else { ",\n  " });
+        out.push_str(&object);
+    }
+    out.push_str("\n]\n");
+    out
 }
 
 fn finish(errors: Vec<String>) -> Result<()> {

@@ -79,15 +79,15 @@ fn run(mut args: Vec<OsString>) -> Result<()> {
                 }
                 Destination::Stdout => None,
             };
-            let contents = generate::header(&file, args.flavor, output_name.as_deref())?;
-            write_output(&destination, &contents)
+            let contents = probe_pipeline::header(&file, args.flavor, output_name.as_deref());
+            write_output(&destination, contents.as_bytes())
         }
         Command::Object(args) => {
             let file = input::read_provider_file(&args.file, &args.read.options())?;
             let class = if args.m32 {
-                Some(probe_gen::stub_object::ElfClass::Elf32)
+                Some(probe_target::ElfClass::Elf32)
             } else if args.m64 {
-                Some(probe_gen::stub_object::ElfClass::Elf64)
+                Some(probe_target::ElfClass::Elf64)
             } else {
                 None
             };

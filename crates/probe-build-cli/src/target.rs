@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use probe_gen::stub_object::{ElfClass, ObjectTarget};
+use probe_target::{ElfClass, ElfTarget};
 
 use crate::failure::{failed, Result};
 
@@ -26,7 +26,7 @@ pub struct TargetChoice {
 }
 
 /// Resolves the stub object's target.
-pub fn resolve(choice: &TargetChoice) -> Result<ObjectTarget> {
+pub fn resolve(choice: &TargetChoice) -> Result<ElfTarget> {
     for object in &choice.objects {
         if let Some(target) = target_of_object(object) {
             return Ok(target);
@@ -34,8 +34,8 @@ pub fn resolve(choice: &TargetChoice) -> Result<ObjectTarget> {
     }
     let (base, compiler_class) = match &choice.triple {
         Some(triple) => {
-            let target = ObjectTarget::from_triple(triple)
-                .map_err(|e| failed!("probe-build: error: {e}"))?;
+            let target =
+                ElfTarget::from_triple(triple).map_err(|e| failed!("probe-build: error: {e}"))?;
             (target, None)
         }
         None => compiler_target()?,
@@ -51,7 +51,7 @@ pub fn resolve(choice: &TargetChoice) -> Result<ObjectTarget> {
 /// The target of an ELF object file; `None` for files that are missing or
 /// not ELF (LLVM bitcode from `-flto`, libtool `.lo` scripts, archives).
 /// Only the ELF header is read, so hundreds of objects cost little.
-fn target_of_object(path: &Path) -> Option<ObjectTarget> {
+fn target_of_object(path: &Path) -> Option<ElfTarget> {
     let mut header = [0u8; 64];
     let mut file = File::open(path).ok()?;
     let mut len = 0;
@@ -62,11 +62,11 @@ fn target_of_object(path: &Path) -> Option<ObjectTarget> {
             Err(_) => return None,
         }
     }
-    ObjectTarget::from_elf_object(&header[..len]).ok()
+    ElfTarget::from_elf_header(&header[..len]).ok()
 }
 
 /// The C compiler's target and the class its flags ask for, else the host.
-fn compiler_target() -> Result<(ObjectTarget, Option<ElfClass>)> {
+fn compiler_target() -> Result<(ElfTarget, Option<ElfClass>)> {
     let cc = std::env::var("CC").ok().filter(|cc| !cc.trim().is_empty());
     let cc_words: Vec<String> = match &cc {
         Some(cc) => cc.split_whitespace().map(String::from).collect(),
@@ -84,10 +84,10 @@ fn compiler_target() -> Result<(ObjectTarget, Option<ElfClass>)> {
         });
     let target = triple_from_compiler_path(&cc_words)
         .or_else(|| dump_machine(&cc_words))
-        .and_then(|triple| ObjectTarget::from_triple(&triple).ok());
+        .and_then(|triple| ElfTarget::from_triple(&triple).ok());
     let target = match target {
         Some(target) => target,
-        None => ObjectTarget::host().map_err(|e| failed!("probe-build: error: {e}"))?,
+        None => ElfTarget::host().map_err(|e| failed!("probe-build: error: {e}"))?,
     };
     Ok((target, class))
 }

@@ -82,7 +82,7 @@ fn plan(file: &ProviderFile) -> Vec<Fired> {
                 .collect();
             fired.push(Fired {
                 id: format!("{}:{}", provider.name, probe.name),
-                macro_name: provider.macro_name(probe),
+                macro_name: probe_target::names::sdt::macro_name(provider, probe),
                 values,
             });
         }

@@ -1,8 +1,11 @@
-//! `probe-build header --flavor macos|illumos|freebsd`: the DTrace-system
-//! headers from the command line, each built the way its system builds it
-//! (macOS: clang + ld64.lld rewrite the calls; illumos/FreeBSD: the
-//! `dtrace-illumos` stand-in's `-G`). The generators' own tests are in
-//! crates/probe-gen/tests/dtrace_*.rs; see docs/platforms.md.
+//! `probe-build header --flavor macos|illumos|freebsd|oracle`: the
+//! DTrace-system headers from the command line, each built the way its
+//! system builds it (macOS: clang + ld64.lld rewrite the calls, and Apple's
+//! ld64 with `$STATIC_PROBES_LD64`; illumos/FreeBSD: the `dtrace-illumos`
+//! stand-in's `-G`; Oracle Linux: Oracle's `dtrace -G`, with
+//! `$STATIC_PROBES_ORACLE_DTRACE`), then `probe-build list` over what they
+//! made. The generators' own tests are in crates/probe-gen/tests/dtrace_*.rs;
+//! see docs/platforms.md.
 
 mod common;
 
@@ -52,6 +55,22 @@ fn macos_flavor_links_with_ld64_lld() {
         "llvm-nm-16",
         "llvm-objdump-16"
     );
+    macos_flavor_links(None);
+}
+
+#[test]
+#[ignore = "system tier: needs STATIC_PROBES_LD64, clang-16, llvm-16"]
+fn macos_flavor_links_with_apples_ld64_and_lists_its_dof() {
+    probe_test_support::require_tools!("clang-16", "llvm-nm-16", "llvm-objdump-16");
+    let Some(prefix) = probe_test_support::apple_ld64() else {
+        return;
+    };
+    macos_flavor_links(Some(&prefix));
+}
+
+/// Linked by ld64.lld-16, or by Apple's ld64 installed in `apple` (which
+/// also writes the DOF that `probe-build list` then reads).
+fn macos_flavor_links(apple: Option<&std::path::Path>) {
     let s = Scratch::new("flavor-macos");
     let p = s.write("vm.d", PROVIDER);
     run_ok(
@@ -94,21 +113,50 @@ fn macos_flavor_links_with_ld64_lld() {
             ),
             "{refs}"
         );
+        let mut ld = match apple {
+            None => Command::new("ld64.lld-16"),
+            Some(prefix) => {
+                let mut ld = Command::new(prefix.join("bin/ld64"));
+                ld.env("LD_PRELOAD", prefix.join("lib/libdtrace-shim.so"))
+                    .arg("-w")
+                    .arg(prefix.join(format!("lib/libSystem-{arch}.dylib")));
+                ld
+            }
+        };
         run_ok(
-            Command::new("ld64.lld-16")
-                .args([
-                    "-arch",
-                    arch,
-                    "-platform_version",
-                    "macos",
-                    "11.0",
-                    "11.0",
-                    "-e",
-                    "_main",
-                ])
-                .args(["-o", "prog", "prog.o"])
-                .current_dir(&s.dir),
+            ld.args([
+                "-arch",
+                arch,
+                "-platform_version",
+                "macos",
+                "11.0",
+                "11.0",
+                "-e",
+                "_main",
+            ])
+            .args(["-o", "prog", "prog.o"])
+            .current_dir(&s.dir),
         );
+        if apple.is_some() {
+            let listed = run_ok(probe_build().args(["list", "prog"]).current_dir(&s.dir));
+            assert!(
+                listed.starts_with("prog: 3 DOF probes in 1 provider (executable, Mach-O 64"),
+                "{listed}"
+            );
+            assert!(
+                listed.contains(":function-entry(const char *, const char *, int) sites="),
+                "{listed}"
+            );
+            let checked = run_ok(
+                probe_build()
+                    .args(["list", "--check", "vm.d", "prog"])
+                    .current_dir(&s.dir),
+            );
+            assert!(
+                checked.contains("all 3 declared probes have sites"),
+                "{checked}"
+            );
+        }
         let dis = run_ok(
             Command::new("llvm-objdump-16")
                 .args(["-d", "prog"])
@@ -212,7 +260,7 @@ fn bad_attributes_for_macos_exit_1_with_the_place() {
 fn include_guard_follows_the_output_name() {
     let s = Scratch::new("flavor-guard");
     let p = s.write("vm.d", PROVIDER);
-    for flavor in ["macos", "illumos", "freebsd"] {
+    for flavor in ["macos", "illumos", "freebsd", "oracle"] {
         let out = s.path("my-probes.h");
         run_ok(
             probe_build()
@@ -235,4 +283,95 @@ fn include_guard_follows_the_output_name() {
         );
         assert!(text.contains("#ifndef\t_VM_H\n"), "{flavor}:\n{text}");
     }
+}
+
+#[test]
+#[ignore = "system tier: needs STATIC_PROBES_ORACLE_DTRACE"]
+fn oracle_flavor_builds_through_oracle_dtrace_g_and_lists_its_dof() {
+    probe_test_support::require_tools!("gcc");
+    let Some(dtrace) = probe_test_support::oracle_dtrace() else {
+        return;
+    };
+    let s = Scratch::new("flavor-oracle");
+    let p = s.write("vm.d", PROVIDER);
+    run_ok(
+        probe_build()
+            .arg("header")
+            .arg(&p)
+            .args(["--flavor", "oracle", "-o"])
+            .arg(s.path("probes.h")),
+    );
+    let header = fs::read_to_string(s.path("probes.h")).unwrap();
+    assert!(header.contains("extern void __dtraceenabled_vm___gc__done(uint32_t *);"));
+    s.write("prog.c", PROGRAM);
+    run_ok(
+        Command::new("gcc")
+            .args([
+                "-O2", "-Wall", "-Wextra", "-Werror", "-c", "prog.c", "-o", "prog.o",
+            ])
+            .current_dir(&s.dir),
+    );
+    run_ok(
+        Command::new(&dtrace)
+            .args(["-G", "-s", "vm.d", "-o", "vm-dof.o", "prog.o"])
+            .current_dir(&s.dir),
+    );
+    run_ok(
+        Command::new("gcc")
+            .args(["-no-pie", "prog.o", "vm-dof.o", "-o", "prog"])
+            .current_dir(&s.dir),
+    );
+    // Not registered with dtprobed: nothing traces it.
+    run_ok(Command::new(s.path("prog")).env("DTRACE_DOF_INIT_DISABLE", "1"));
+
+    // The -G object: sites relative to their functions.
+    let listed = run_ok(probe_build().args(["list", "vm-dof.o"]).current_dir(&s.dir));
+    assert!(
+        listed.starts_with(
+            "vm-dof.o: 3 DOF probes in 1 provider (relocatable, ELF64 little-endian x86_64)\n"
+        ),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("vm:run:gc-done(long, unsigned long long) sites=run+0x"),
+        "{listed}"
+    );
+    assert!(listed.contains(" enabled=run+0x"), "{listed}");
+    // The program: addresses.
+    let listed = run_ok(probe_build().args(["list", "prog"]).current_dir(&s.dir));
+    assert!(listed.contains(":tick() sites=0x"), "{listed}");
+    let json = run_ok(
+        probe_build()
+            .args(["list", "--json", "prog"])
+            .current_dir(&s.dir),
+    );
+    assert!(json.contains("\"format\": \"dof\""), "{json}");
+    assert!(
+        json.contains("\"native\": [\"char *\", \"char *\", \"int\"]"),
+        "{json}"
+    );
+
+    let checked = run_ok(
+        probe_build()
+            .args(["list", "--check", "vm.d", "prog"])
+            .current_dir(&s.dir),
+    );
+    assert!(
+        checked.contains("all 3 declared probes have sites in prog"),
+        "{checked}"
+    );
+    s.write(
+        "more.d",
+        "provider vm {\n\tprobe tick();\n\tprobe never__fired(int);\n};\n",
+    );
+    let err = run_fails(
+        probe_build()
+            .args(["list", "--check", "more.d", "prog"])
+            .current_dir(&s.dir),
+        1,
+    );
+    assert!(
+        err.contains("more.d:3:8: error: probe vm:never__fired has no site in prog"),
+        "{err}"
+    );
 }

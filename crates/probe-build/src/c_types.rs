@@ -12,7 +12,7 @@ use std::env;
 
 use probe_provider::{Diagnostic, ProviderFile, Severity, Span, TypeClass};
 
-use crate::{Build, Error};
+use crate::{Arch, Build, Error};
 
 /// Where a C type is used as a probe argument.
 struct Use {
@@ -254,31 +254,16 @@ struct Target {
 
 impl Target {
     fn of(build: &Build) -> Target {
-        let (os, arch) = match &build.target {
-            Some(t) => t.clone(),
-            None => (
-                env::var("CARGO_CFG_TARGET_OS").unwrap_or_default(),
-                env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_else(|_| env::consts::ARCH.to_string()),
-            ),
-        };
+        let (os, arch) = build.target_os_and_arch();
+        let arch = Arch::from_rust_target_arch(&arch);
         let pointer_bits = match (&build.target, env::var("CARGO_CFG_TARGET_POINTER_WIDTH")) {
             (None, Ok(w)) => w.parse().unwrap_or(64),
-            _ if arch.contains("64") => 64,
-            _ => 32,
+            _ => arch.map_or(64, |a| a.pointer_width() as u32 * 8),
         };
-        // Plain `char` is unsigned on Linux for Arm, PowerPC, s390x and RISC-V.
-        let char_signed = os == "macos"
-            || os == "ios"
-            || ![
-                "aarch64",
-                "arm",
-                "powerpc",
-                "powerpc64",
-                "s390x",
-                "riscv64",
-                "riscv32",
-            ]
-            .contains(&arch.as_str());
+        // Apple's ABIs make plain `char` signed everywhere; elsewhere it
+        // follows the architecture's Linux ABI.
+        let char_signed =
+            matches!(os.as_str(), "macos" | "ios") || arch.is_none_or(Arch::char_is_signed);
         Target {
             pointer_bits,
             char_signed,

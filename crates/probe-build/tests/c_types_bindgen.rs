@@ -40,7 +40,7 @@ fn typedefs_resolve_and_fire_with_their_sizes() {
         .file(fixture("c_types.d"))
         .c_types_header(fixture("types.h"))
         .rust_type("Small", "u64") // wins over the header's uint8_t
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()
@@ -84,7 +84,7 @@ fn bad_types_name_the_argument() {
     let err = Build::new()
         .file(fixture("bad_types.d"))
         .c_types_header(fixture("bad_types.h"))
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()
@@ -116,7 +116,7 @@ fn a_header_clang_rejects_is_an_error() {
     let err = Build::new()
         .file(fixture("c_types.d"))
         .c_types_header(&broken)
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()
@@ -140,7 +140,7 @@ fn child_build_with_cargo_lines() {
         .file(fixture("c_types.d"))
         .c_types_header(fixture("types.h"))
         .rust_type("Small", "u64")
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(dir)
         .compile();
 }

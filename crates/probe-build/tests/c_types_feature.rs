@@ -16,7 +16,7 @@ fn c_types_header_without_the_feature_says_which_feature() {
     let err = probe_build::Build::new()
         .file(fixtures.join("c_types.d"))
         .c_types_header(fixtures.join("types.h"))
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()

@@ -12,7 +12,7 @@ fn the_environment_switches_probes_off() {
     let build = || {
         Build::new()
             .file(&file)
-            .target("linux", "x86_64")
+            .target("x86_64-unknown-linux-gnu")
             .out_dir(&dir)
             .cargo_metadata(false)
             .try_compile()

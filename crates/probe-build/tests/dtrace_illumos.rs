@@ -108,16 +108,16 @@ fn illumos_build_runs_dtrace_g_over_the_shim_and_links() {
         "{disassembly}"
     );
     // Each of the 10 probes: a call site become 5 nops, an is-enabled call
-    // `xor eax, eax` and 3 nops; no call or jump is left.
+    // `xor rax, rax` and 2 nops; no call or jump is left.
     let raw = run(Command::new("objdump").arg("-d").arg(&library));
     assert_eq!(
-        raw.lines().filter(|l| l.contains(":\t33 c0 ")).count(),
+        raw.lines().filter(|l| l.contains(":\t48 33 c0 ")).count(),
         10,
         "{raw}"
     );
     assert_eq!(
         raw.lines().filter(|l| l.contains(":\t90 ")).count(),
-        80,
+        70,
         "{raw}"
     );
     assert!(

@@ -10,6 +10,11 @@
 //! `#![no_core]` crate built by nightly rustc, with the operands fed from
 //! function parameters. The whole module (closures, `&str` copies, traits)
 //! is type-checked for the host with the x86_64 asm (`--emit metadata`).
+//!
+//! With `$STATIC_PROBES_LD64` (the folder Apple's ld64 is installed in;
+//! `scripts/real-dtrace-tools` builds it from `../shared/tools`), the same
+//! objects are linked by Apple's ld64 too, and the DOF it writes must hold one
+//! offset for every site.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,22 +22,22 @@ use std::process::Command;
 mod common;
 
 use common::{fixture, run, scratch};
-use probe_build::{Backend, Build, MacosArch};
+use probe_build::{Arch, Backend, Build};
 
 fn module_for(dir: &Path, arch: &str) -> String {
     let out = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
         .c_header("probes.h")
-        .target("macos", arch)
+        .target(&format!("{arch}-apple-darwin"))
         .out_dir(dir)
         .cargo_metadata(false)
         .try_compile()
         .unwrap();
     let expected = if arch == "x86_64" {
-        MacosArch::X86_64
+        Arch::X86_64
     } else {
-        MacosArch::Aarch64
+        Arch::Aarch64
     };
     assert_eq!(out.backend, Backend::Macos(expected));
     std::fs::read_to_string(&out.module).unwrap()
@@ -139,24 +144,60 @@ fn expected_symbols() -> Vec<String> {
     let file = probe_provider::parse_file(fixture("kinds.d")).unwrap();
     let provider = &file.providers[0];
     let mut names = vec![
-        probe_gen::macos_header::typedefs_symbol(provider),
-        probe_gen::macos_header::stability_symbol(provider, &file.pragmas).unwrap(),
+        probe_target::names::macos::typedefs_symbol(provider),
+        probe_target::names::macos::stability_symbol(provider),
     ];
     for probe in &provider.probes {
         names.push(format!(
             "_{}",
-            probe_gen::macos_header::probe_function_name(provider, probe)
+            probe_target::names::macos::probe_function_name(provider, probe)
         ));
         names.push(format!(
             "_{}",
-            probe_gen::macos_header::isenabled_function_name(provider, probe)
+            probe_target::names::macos::isenabled_function_name(provider, probe)
         ));
     }
     names
 }
 
-fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
-    let dir = scratch(&format!("macos-{rust_arch}"));
+/// Links `objects` into `exe` with rust-lld, or with Apple's ld64 installed
+/// in `apple` (given its libdtrace stand-in and libSystem stub).
+fn link(apple: Option<&Path>, mach_arch: &str, exe: &Path, objects: &[&Path]) {
+    let mut cmd = match apple {
+        None => {
+            let mut cmd = Command::new(rust_lld());
+            cmd.args(["-flavor", "darwin"]);
+            cmd
+        }
+        Some(prefix) => {
+            let mut cmd = Command::new(prefix.join("bin/ld64"));
+            cmd.env("LD_PRELOAD", prefix.join("lib/libdtrace-shim.so"))
+                .arg("-w")
+                .arg(prefix.join(format!("lib/libSystem-{mach_arch}.dylib")));
+            cmd
+        }
+    };
+    run(cmd
+        .args([
+            "-arch",
+            mach_arch,
+            "-platform_version",
+            "macos",
+            "11.0",
+            "11.0",
+            "-e",
+            "_main",
+            "-o",
+        ])
+        .arg(exe)
+        .args(objects));
+}
+
+fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str, apple: Option<&Path>) {
+    let dir = scratch(&format!(
+        "macos-{rust_arch}{}",
+        if apple.is_some() { "-ld64" } else { "" }
+    ));
     let module = module_for(&dir, rust_arch);
     // Arguments past the registers: 8-byte slots, the first (arg6 on
     // x86_64, arg8 on arm64) at the stack pointer at the call, where the
@@ -285,49 +326,85 @@ fn check_arch(rust_arch: &str, triple: &str, mach_arch: &str) {
     assert_eq!(c_undefined.lines().count(), 6, "{c_undefined}");
 
     let exe = dir.join("sites");
-    run(Command::new(rust_lld())
-        .args([
-            "-flavor",
-            "darwin",
-            "-arch",
-            mach_arch,
-            "-platform_version",
-            "macos",
-            "11.0",
-            "11.0",
-            "-e",
-            "_main",
-            "-o",
-        ])
-        .arg(&exe)
-        .arg(&object)
-        .arg(&c_object));
+    link(apple, mach_arch, &exe, &[&object, &c_object]);
     let disassembly = run(Command::new("llvm-objdump-16").arg("-d").arg(&exe));
     let count = |pattern: &str| disassembly.lines().filter(|l| l.contains(pattern)).count();
     let (probes, enabled, left) = match mach_arch {
         "x86_64" => (count("0f 1f 40 00"), count("33 c0"), count("call")),
         _ => (count("d503201f"), count("d2800000"), count("\tbl\t")),
     };
-    // 10 + 10 Rust sites, and the C side's 3 probe sites and 1 is-enabled site.
+    // 10 + 10 Rust sites, and the C side's 3 probe sites (one of them the
+    // site in `_ENABLED()` that never runs) and 1 is-enabled site.
     assert_eq!(
         (probes, enabled, left),
-        (13, 11, 0),
+        (14, 11, 0),
         "{triple}: rewritten probes, is-enabled, calls left\n{disassembly}"
     );
+    if apple.is_some() {
+        // One DOF offset per site, each at a rewritten instruction.
+        let dof = probe_inspect::dof::read_file(&exe).unwrap();
+        let sections: Vec<&str> = dof.dofs.iter().map(|d| d.section.as_str()).collect();
+        assert_eq!(sections, ["__dof_kinds"], "{triple}");
+        let (mut probe_sites, mut enabled_sites) = (0, 0);
+        for (_, probe) in dof.probes() {
+            probe_sites += probe.sites.len();
+            enabled_sites += probe.enabled_sites.len();
+            for site in probe.sites.iter().chain(&probe.enabled_sites) {
+                let probe_inspect::dof::Site::Address(address) = site else {
+                    panic!("{site}")
+                };
+                let rewritten: &[&str] = match mach_arch {
+                    "x86_64" => &["90 ", "33 c0 "],
+                    _ => &["d503201f ", "d2800000 "],
+                };
+                let line = format!("{address:x}:");
+                let at = disassembly
+                    .lines()
+                    .find_map(|l| l.trim_start().strip_prefix(&line))
+                    .unwrap_or_else(|| panic!("{triple}: no instruction at {address:#x}"));
+                assert!(
+                    rewritten.iter().any(|r| at.trim_start().starts_with(r)),
+                    "{triple}: no rewritten site at {address:#x}: {at}"
+                );
+            }
+        }
+        assert_eq!((probe_sites, enabled_sites), (14, 11), "{triple}");
+        eprintln!("{triple}, Apple's ld64: 25 sites rewritten, 25 DOF offsets");
+    }
 }
 
 #[test]
 #[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn x86_64_sites_rewritten_by_rust_lld() {
     probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
-    check_arch("x86_64", "x86_64-apple-darwin", "x86_64");
+    check_arch("x86_64", "x86_64-apple-darwin", "x86_64", None);
 }
 
 #[test]
 #[ignore = "system tier: clang-16, ld64.lld-16, llvm-16, nightly rustc"]
 fn aarch64_sites_rewritten_by_rust_lld() {
     probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
-    check_arch("aarch64", "aarch64-apple-darwin", "arm64");
+    check_arch("aarch64", "aarch64-apple-darwin", "arm64", None);
+}
+
+#[test]
+#[ignore = "system tier: needs STATIC_PROBES_LD64"]
+fn x86_64_sites_rewritten_by_apples_ld64() {
+    probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
+    let Some(prefix) = probe_test_support::apple_ld64() else {
+        return;
+    };
+    check_arch("x86_64", "x86_64-apple-darwin", "x86_64", Some(&prefix));
+}
+
+#[test]
+#[ignore = "system tier: needs STATIC_PROBES_LD64"]
+fn aarch64_sites_rewritten_by_apples_ld64() {
+    probe_test_support::require_tools!("nightly", "clang-16", "llvm-nm-16", "llvm-objdump-16");
+    let Some(prefix) = probe_test_support::apple_ld64() else {
+        return;
+    };
+    check_arch("aarch64", "aarch64-apple-darwin", "arm64", Some(&prefix));
 }
 
 /// The whole module (with its x86_64 asm, unassembled) type-checks under

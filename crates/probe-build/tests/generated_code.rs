@@ -10,25 +10,19 @@ use std::process::Command;
 mod common;
 
 use common::{fixture, run, scratch};
-use probe_build::{Backend, Build, SdtArch};
+use probe_build::{Arch, Backend, Build};
 
 /// Generates kinds.d for a target and compiles uses_kinds.rs against it.
-fn compile_kinds(name: &str, os: &str, arch: &str, edition: &str) -> (PathBuf, String) {
-    compile_kinds_at(name, os, arch, edition, "3")
+fn compile_kinds(name: &str, triple: &str, edition: &str) -> (PathBuf, String) {
+    compile_kinds_at(name, triple, edition, "3")
 }
 
-fn compile_kinds_at(
-    name: &str,
-    os: &str,
-    arch: &str,
-    edition: &str,
-    opt_level: &str,
-) -> (PathBuf, String) {
+fn compile_kinds_at(name: &str, triple: &str, edition: &str, opt_level: &str) -> (PathBuf, String) {
     let dir = scratch(name);
     let output = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
-        .target(os, arch)
+        .target(triple)
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()
@@ -55,7 +49,7 @@ fn compile_kinds_at(
 
 #[test]
 fn sdt_x86_64_edition_2021() {
-    let (object, _) = compile_kinds("sdt-2021", "linux", "x86_64", "2021");
+    let (object, _) = compile_kinds("sdt-2021", "x86_64-unknown-linux-gnu", "2021");
     let notes = run(Command::new("readelf").args(["-nW"]).arg(&object));
     // One note per firing site (16 sites in uses_kinds.rs).
     assert_eq!(notes.matches("NT_STAPSDT").count(), 16, "{notes}");
@@ -97,7 +91,8 @@ fn sdt_x86_64_edition_2021() {
         .split(' ')
         .map(|a| a.split('@').next().unwrap())
         .collect();
-    assert_eq!(sizes, ["-4", "4", "-8", "1", "4", "8"], "{others}");
+    // `float` and `double` carry the `f` <sys/sdt.h> and the C header give them.
+    assert_eq!(sizes, ["-4", "4", "-8", "1", "4f", "8f"], "{others}");
     let sections = run(Command::new("readelf").args(["-SW"]).arg(&object));
     assert!(sections.contains(".stapsdt.base"), "{sections}");
     assert!(sections.contains(".probes"), "{sections}");
@@ -107,7 +102,7 @@ fn sdt_x86_64_edition_2021() {
 fn sdt_x86_64_edition_2024_unoptimized() {
     // Debug builds keep every value in memory: the probe sites must still
     // get their arguments in registers, 12 of them included.
-    let (object, _) = compile_kinds_at("sdt-2024", "linux", "x86_64", "2024", "0");
+    let (object, _) = compile_kinds_at("sdt-2024", "x86_64-unknown-linux-gnu", "2024", "0");
     let notes = run(Command::new("readelf").args(["-nW"]).arg(&object));
     assert_eq!(notes.matches("NT_STAPSDT").count(), 16, "{notes}");
 }
@@ -116,7 +111,7 @@ fn sdt_x86_64_edition_2024_unoptimized() {
 fn compiled_out_edition_2021_and_2024() {
     for edition in ["2021", "2024"] {
         let (object, module) =
-            compile_kinds(&format!("off-{edition}"), "windows", "x86_64", edition);
+            compile_kinds(&format!("off-{edition}"), "x86_64-pc-windows-msvc", edition);
         assert!(!module.contains("asm!"), "compiled-out module has asm");
         let notes = run(Command::new("readelf").args(["-SW"]).arg(&object));
         assert!(!notes.contains("stapsdt"), "{notes}");
@@ -129,7 +124,7 @@ fn switched_off_by_the_builder() {
     let out = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .enabled(false)
         .out_dir(&dir)
         .cargo_metadata(false)
@@ -144,16 +139,16 @@ fn switched_off_by_the_builder() {
 
 #[test]
 fn unsupported_targets_say_why() {
-    for (os, arch, why) in [
-        ("linux", "mips64", "mips64"),
-        ("windows", "x86_64", "windows"),
-        ("ios", "aarch64", "ios"),
+    for (triple, why) in [
+        ("mips64-unknown-linux-gnuabi64", "mips64"),
+        ("x86_64-pc-windows-msvc", "windows"),
+        ("aarch64-apple-ios", "ios"),
     ] {
-        let dir = scratch(&format!("unsupported-{os}-{arch}"));
+        let dir = scratch(&format!("unsupported-{triple}"));
         let out = Build::new()
             .file(fixture("kinds.d"))
             .rust_type("my_id_t", "u32")
-            .target(os, arch)
+            .target(triple)
             .out_dir(&dir)
             .cargo_metadata(false)
             .try_compile()
@@ -175,12 +170,12 @@ fn aarch64_sites(dir: &Path) -> Vec<String> {
     let out = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
-        .target("linux", "aarch64")
+        .target("aarch64-unknown-linux-gnu")
         .out_dir(dir)
         .cargo_metadata(false)
         .try_compile()
         .unwrap();
-    assert_eq!(out.backend, Backend::Sdt(SdtArch::Aarch64));
+    assert_eq!(out.backend, Backend::Sdt(Arch::Aarch64));
     let module = std::fs::read_to_string(&out.module).unwrap();
     assert!(!module.contains("att_syntax"));
     let mut sites = Vec::new();
@@ -260,7 +255,7 @@ fn sites_by_rustc(dir: &Path, arch: &str, triple: &str) -> PathBuf {
     let out = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
-        .target("linux", arch)
+        .target(&format!("{arch}-unknown-linux-gnu"))
         .out_dir(dir)
         .cargo_metadata(false)
         .try_compile()
@@ -576,7 +571,7 @@ fn unknown_type_is_an_error_with_a_position() {
     let dir = scratch("unknown-type");
     let err = Build::new()
         .file(fixture("kinds.d"))
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()
@@ -600,7 +595,7 @@ fn bad_rust_type_is_an_error() {
     let err = Build::new()
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "String")
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()
@@ -619,7 +614,7 @@ fn colliding_rust_names_are_an_error() {
     std::fs::write(&file, "provider p {\n  probe a__b();\n  probe a_b();\n};\n").unwrap();
     let err = Build::new()
         .file(&file)
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()
@@ -639,7 +634,7 @@ fn syntax_errors_and_missing_files() {
     std::fs::write(&file, "provider p {\n  probe x(int;\n};\n").unwrap();
     let err = Build::new()
         .file(&file)
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()
@@ -679,7 +674,7 @@ fn includes_are_inputs() {
     // needed for other folders.
     let out = Build::new()
         .file(&file)
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()
@@ -705,7 +700,7 @@ fn c_header_is_written_next_to_the_module() {
         .file(fixture("kinds.d"))
         .rust_type("my_id_t", "u32")
         .c_header("kinds.h")
-        .target("linux", "x86_64")
+        .target("x86_64-unknown-linux-gnu")
         .out_dir(&dir)
         .cargo_metadata(false)
         .try_compile()

@@ -159,6 +159,7 @@ mod tests {
             path: "t.d".into(),
             providers: vec![Provider {
                 name: "hello".into(),
+                attributes: Default::default(),
                 span,
                 probes: vec![probe],
             }],
@@ -191,6 +192,7 @@ mod tests {
             path: "t.d".into(),
             providers: vec![Provider {
                 name: "p".into(),
+                attributes: Default::default(),
                 span,
                 probes: vec![probe],
             }],

@@ -12,6 +12,7 @@
 use std::fmt::Write as _;
 
 use probe_provider::ProviderFile;
+use probe_target::names::sdt;
 
 /// Generates the disabled header for every provider in `file`.
 pub fn generate(file: &ProviderFile) -> String {
@@ -21,7 +22,7 @@ pub fn generate(file: &ProviderFile) -> String {
     out.push_str(": probes disabled. Do not edit. */\n");
     for provider in &file.providers {
         for probe in &provider.probes {
-            let macro_name = provider.macro_name(probe);
+            let macro_name = sdt::macro_name(provider, probe);
             let params: Vec<String> = (1..=probe.args.len()).map(|i| format!("arg{i}")).collect();
             out.push('\n');
             let _ = writeln!(out, "#define {macro_name}_ENABLED() (0)");

@@ -19,24 +19,12 @@
 
 use std::fmt::Write as _;
 
-use probe_provider::{Probe, Provider, ProviderFile};
+use probe_provider::ProviderFile;
+use probe_target::names::dtrace::{include_guard, probe_macro};
+use probe_target::names::illumos::{isenabled_function_name, probe_function_name};
+use probe_target::names::shim::{isenabled_name, probe_name};
 
-use crate::dtrace_names::{comment_safe, include_guard, macro_params, probe_macro};
-use crate::illumos_header::{isenabled_function_name, probe_function_name};
-
-/// The shim function that fires `probe`: `__probe_build_PROV___NAME`.
-pub fn shim_probe_name(provider: &Provider, probe: &Probe) -> String {
-    probe_function_name(provider, probe).replacen("__dtrace_", "__probe_build_", 1)
-}
-
-/// The shim function that tests `probe`: `__probe_build_enabled_PROV___NAME`.
-pub fn shim_isenabled_name(provider: &Provider, probe: &Probe) -> String {
-    isenabled_function_name(provider, probe).replacen(
-        "__dtraceenabled_",
-        "__probe_build_enabled_",
-        1,
-    )
-}
+use crate::dtrace_frame::{comment_safe, macro_params};
 
 /// The C source of the shim for every provider of `file`.
 pub fn generate(file: &ProviderFile) -> String {
@@ -93,10 +81,10 @@ pub fn generate(file: &ProviderFile) -> String {
                  PROBE_BUILD_SHIM int {}(void);\n\
                  void {}({params})\n{{\n\t{site}({names});\n\tPROBE_BUILD_AFTER_SITE;\n}}\n\
                  int {}(void)\n{{\n\tint r = {enabled}_CALL();\n\tPROBE_BUILD_AFTER_SITE;\n\treturn r;\n}}\n",
-                shim_probe_name(provider, probe),
-                shim_isenabled_name(provider, probe),
-                shim_probe_name(provider, probe),
-                shim_isenabled_name(provider, probe),
+                probe_name(provider, probe),
+                isenabled_name(provider, probe),
+                probe_name(provider, probe),
+                isenabled_name(provider, probe),
             );
         }
     }
@@ -139,11 +127,11 @@ pub fn generate_header(file: &ProviderFile, output_name: &str) -> String {
                  extern int {}(void);\n\
                  #define\t{macro_name}({}) \\\n\t{}({values})\n\
                  #define\t{macro_name}_ENABLED() \\\n\t{}()\n",
-                shim_probe_name(provider, probe),
-                shim_isenabled_name(provider, probe),
+                probe_name(provider, probe),
+                isenabled_name(provider, probe),
                 macro_params(n),
-                shim_probe_name(provider, probe),
-                shim_isenabled_name(provider, probe),
+                probe_name(provider, probe),
+                isenabled_name(provider, probe),
             );
         }
     }

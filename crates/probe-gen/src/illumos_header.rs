@@ -22,22 +22,12 @@
 
 use std::fmt::Write as _;
 
-use probe_provider::{Probe, Provider, ProviderFile};
+use probe_provider::{Provider, ProviderFile};
+use probe_target::names::dtrace::probe_macro;
+use probe_target::names::illumos::{isenabled_function_name, probe_function_name};
+use probe_target::DtraceSystem;
 
-use crate::dtrace_names::{
-    default_output_name, macro_params, probe_function, probe_macro, prototype_params,
-    provider_function, write_header,
-};
-
-/// Which system the header is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DtraceSystem {
-    /// illumos and Solaris.
-    #[default]
-    Illumos,
-    /// FreeBSD (and its derivatives).
-    FreeBsd,
-}
+use crate::dtrace_frame::{default_output_name, macro_params, prototype_params, write_header};
 
 /// Options for [`generate`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,24 +53,6 @@ impl IllumosHeaderOptions {
         self.output_name = Some(name.into());
         self
     }
-}
-
-/// The probe function `-G` looks for: `__dtrace_PROV___NAME`.
-pub fn probe_function_name(provider: &Provider, probe: &Probe) -> String {
-    format!(
-        "__dtrace_{}___{}",
-        provider_function(provider),
-        probe_function(probe)
-    )
-}
-
-/// The is-enabled function `-G` looks for: `__dtraceenabled_PROV___NAME`.
-pub fn isenabled_function_name(provider: &Provider, probe: &Probe) -> String {
-    format!(
-        "__dtraceenabled_{}___{}",
-        provider_function(provider),
-        probe_function(probe)
-    )
 }
 
 /// Generates the header for every provider in `file`.

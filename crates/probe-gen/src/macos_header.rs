@@ -12,17 +12,23 @@
 //! and hand the names to libdtrace, which rebuilds the provider from them and
 //! writes the DOF into `__TEXT,__dof_PROV`. No `dtrace -G` step exists.
 //!
+//! Each `_ENABLED()` also holds a probe site for its probe that never runs
+//! (behind an empty `asm goto`): Apple's linker knows a probe, and its
+//! argument types, only from probe sites, and fails the link for a probe that
+//! is tested but never fired. The site costs code size, not time.
+//!
 //! `DTRACE_PROBES_DISABLED` set to a non-zero value turns every macro into a
 //! no-op, as in Apple's headers.
 
 use std::fmt::Write as _;
 
-use probe_provider::{Diagnostic, Error, Pragma, Provider, ProviderFile, Severity};
-
-use crate::dtrace_names::{
-    ctf_name, default_output_name, hex, macro_params, probe_function, probe_macro,
-    prototype_params, provider_function, provider_macro, unknown_typedef_name, write_header,
+use probe_provider::{Provider, ProviderFile};
+use probe_target::names::dtrace::{probe_macro, provider_macro};
+use probe_target::names::macos::{
+    isenabled_function_name, probe_function_name, stability_symbol, typedefs_symbol,
 };
+
+use crate::dtrace_frame::{default_output_name, macro_params, prototype_params, write_header};
 
 /// Options for [`generate`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,74 +51,16 @@ impl MacosHeaderOptions {
 }
 
 /// Generates the header for every provider in `file`.
-///
-/// Fails only on a `#pragma D attributes` line this module cannot read (an
-/// unknown stability level or class, or an unknown attribute group), with a
-/// diagnostic pointing at the pragma.
-pub fn generate(file: &ProviderFile, options: &MacosHeaderOptions) -> Result<String, Error> {
-    let mut stabilities = Vec::new();
-    for provider in &file.providers {
-        stabilities.push(stability_symbol(provider, &file.pragmas)?);
-    }
+pub fn generate(file: &ProviderFile, options: &MacosHeaderOptions) -> String {
     let output_name = options
         .output_name
         .clone()
         .unwrap_or_else(|| default_output_name(file));
-    Ok(write_header(
-        file,
-        &output_name,
-        "macOS dtrace -h.",
-        &[],
-        |out| {
-            for (provider, stability) in file.providers.iter().zip(&stabilities) {
-                write_provider(out, provider, stability);
-            }
-        },
-    ))
-}
-
-/// The typedefs symbol of `provider`, as its `.reference` names it: the
-/// project's own type names under the probes' pointers, hex-encoded, in order
-/// of first use.
-pub fn typedefs_symbol(provider: &Provider) -> String {
-    let mut names: Vec<String> = Vec::new();
-    for arg in provider.probes.iter().flat_map(|p| &p.args) {
-        if let Some(name) = unknown_typedef_name(&arg.ty) {
-            if !names.contains(&name) {
-                names.push(name);
-            }
+    write_header(file, &output_name, "macOS dtrace -h.", &[], |out| {
+        for provider in &file.providers {
+            write_provider(out, provider, &stability_symbol(provider));
         }
-    }
-    let mut symbol = format!("___dtrace_typedefs${}$v2", provider_function(provider));
-    for name in names {
-        symbol.push('$');
-        symbol.push_str(&hex(&name));
-    }
-    symbol
-}
-
-/// The C name of the probe function (`__dtrace_probe$PROV$NAME$v1$...`); the
-/// linker symbol has one more leading underscore.
-pub fn probe_function_name(provider: &Provider, probe: &probe_provider::Probe) -> String {
-    let mut name = format!(
-        "__dtrace_probe${}${}$v1",
-        provider_function(provider),
-        probe_function(probe)
-    );
-    for arg in &probe.args {
-        name.push('$');
-        name.push_str(&hex(&ctf_name(&arg.ty)));
-    }
-    name
-}
-
-/// The C name of the is-enabled function (`__dtrace_isenabled$PROV$NAME$v1`).
-pub fn isenabled_function_name(provider: &Provider, probe: &probe_provider::Probe) -> String {
-    format!(
-        "__dtrace_isenabled${}${}$v1",
-        provider_function(provider),
-        probe_function(probe)
-    )
+    })
 }
 
 fn write_provider(out: &mut String, provider: &Provider, stability: &str) {
@@ -136,11 +84,20 @@ fn write_provider(out: &mut String, provider: &Provider, stability: &str) {
              }} while (0)\n",
             probe_function_name(provider, probe)
         );
+        // The `_site` block is a probe site that never runs: an empty
+        // `asm goto` may jump there as far as the compiler knows, so the call
+        // stays (out of line, no instruction on the taken path). Apple's
+        // linker builds a probe from its probe sites only, and fails the link
+        // ("probe ... doesn't exist", dt_ld.cpp) for a probe that is tested
+        // with _ENABLED() but never fired.
+        let zeros = vec!["0"; probe.args.len()].join(", ");
         let _ = write!(
             out,
             "#define\t{macro_name}_ENABLED() \\\n\
-             \t({{ int _r = {}(); \\\n\
-             \t\t__asm__ volatile(\"\"); \\\n\
+             \t({{ __label__ _site; \\\n\
+             \t\tint _r = {}(); \\\n\
+             \t\t__asm__ goto(\"\" : : : : _site); \\\n\
+             \t\tif (0) {{ _site: {macro_name}({zeros}); }} \\\n\
              \t\t_r; }})\n",
             isenabled_function_name(provider, probe)
         );
@@ -170,125 +127,4 @@ fn write_provider(out: &mut String, provider: &Provider, stability: &str) {
         let _ = writeln!(out, "#define\t{macro_name}_ENABLED() (0)");
     }
     out.push_str("\n#endif /* !defined(DTRACE_PROBES_DISABLED) || !DTRACE_PROBES_DISABLED */\n\n");
-}
-
-/// One attribute triple: name stability, data stability, dependency class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Attribute {
-    name: u8,
-    data: u8,
-    class: u8,
-}
-
-/// What a provider gets without pragmas: Private/Private/Unknown for every
-/// group (libdtrace's `_dtrace_prvdesc`).
-const DEFAULT_ATTRIBUTE: Attribute = Attribute {
-    name: 1,
-    data: 1,
-    class: 0,
-};
-
-const STABILITY_LEVELS: [&str; 8] = [
-    "internal", "private", "obsolete", "external", "unstable", "evolving", "stable", "standard",
-];
-const CLASSES: [&str; 6] = ["unknown", "cpu", "platform", "group", "isa", "common"];
-const GROUPS: [&str; 5] = ["provider", "module", "function", "name", "args"];
-
-/// The stability symbol of `provider`, as its `.reference` names it:
-/// `___dtrace_stability$PROV$v1$` and the fifteen numbers of the five
-/// attribute groups, from the `#pragma D attributes ... provider PROV GROUP`
-/// lines among `pragmas`.
-pub fn stability_symbol(provider: &Provider, pragmas: &[Pragma]) -> Result<String, Error> {
-    let mut groups = [DEFAULT_ATTRIBUTE; 5];
-    for pragma in pragmas {
-        let words: Vec<&str> = pragma.text.split_whitespace().collect();
-        // attributes ATTR provider NAME GROUP
-        if words.first() != Some(&"attributes") || words.get(2) != Some(&"provider") {
-            continue;
-        }
-        if words.get(3) != Some(&provider.name.as_str()) {
-            continue;
-        }
-        let Some(group) = words.get(4) else {
-            return Err(pragma_error(
-                pragma,
-                "`#pragma D attributes` for a provider needs a group: provider, module, \
-                 function, name or args"
-                    .to_string(),
-            ));
-        };
-        let Some(index) = GROUPS.iter().position(|g| g == group) else {
-            return Err(pragma_error(
-                pragma,
-                format!(
-                    "unknown attribute group `{group}`: expected provider, module, function, \
-                     name or args"
-                ),
-            ));
-        };
-        let attr = words.get(1).copied().unwrap_or("");
-        groups[index] = parse_attribute(attr).map_err(|why| pragma_error(pragma, why))?;
-    }
-    let mut symbol = format!("___dtrace_stability${}$v1$", provider_function(provider));
-    let numbers: Vec<String> = groups
-        .iter()
-        .flat_map(|a| [a.name, a.data, a.class])
-        .map(|n| format!("{n:x}"))
-        .collect();
-    symbol.push_str(&numbers.join("_"));
-    Ok(symbol)
-}
-
-/// `Evolving/Evolving/Common`; parts left out are Standard/Standard/Common,
-/// as libdtrace's `dtrace_str2attr` reads them. Case does not matter.
-fn parse_attribute(text: &str) -> Result<Attribute, String> {
-    let mut attr = Attribute {
-        name: 7,
-        data: 7,
-        class: 5,
-    };
-    let parts: Vec<&str> = text.split('/').collect();
-    if text.is_empty() || parts.len() > 3 {
-        return Err(format!(
-            "bad attributes `{text}`: expected NAME/DATA/CLASS, e.g. Evolving/Evolving/Common"
-        ));
-    }
-    let level = |word: &str| {
-        STABILITY_LEVELS
-            .iter()
-            .position(|l| l.eq_ignore_ascii_case(word))
-            .map(|i| i as u8)
-            .ok_or_else(|| {
-                format!(
-                    "unknown stability `{word}`: expected Internal, Private, Obsolete, External, \
-                     Unstable, Evolving, Stable or Standard"
-                )
-            })
-    };
-    attr.name = level(parts[0])?;
-    if let Some(data) = parts.get(1) {
-        attr.data = level(data)?;
-    }
-    if let Some(class) = parts.get(2) {
-        attr.class = CLASSES
-            .iter()
-            .position(|c| c.eq_ignore_ascii_case(class))
-            .map(|i| i as u8)
-            .ok_or_else(|| {
-                format!(
-                    "unknown dependency class `{class}`: expected Unknown, CPU, Platform, Group, \
-                     ISA or Common"
-                )
-            })?;
-    }
-    Ok(attr)
-}
-
-fn pragma_error(pragma: &Pragma, message: String) -> Error {
-    Error::Syntax(vec![Diagnostic {
-        severity: Severity::Error,
-        span: pragma.span.clone(),
-        message,
-        source_line: None,
-    }])
 }

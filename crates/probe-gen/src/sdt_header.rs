@@ -20,6 +20,7 @@
 use std::fmt::Write as _;
 
 use probe_provider::{Probe, Provider, ProviderFile, TypeClass, MAX_PROBE_ARGS};
+use probe_target::names::sdt;
 
 /// How the header produces its notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,8 +81,8 @@ pub fn generate(file: &ProviderFile, options: &SdtHeaderOptions) -> String {
 /// Every line carries at most one public macro name, so that
 /// `sed 's/PYTHON_/PyDTrace_/'` (first match per line) renames all of them.
 fn write_probe(out: &mut String, provider: &Provider, probe: &Probe, flavor: SdtFlavor) {
-    let macro_name = provider.macro_name(probe);
-    let semaphore = provider.semaphore_name(probe);
+    let macro_name = sdt::macro_name(provider, probe);
+    let semaphore = sdt::semaphore_name(provider, probe);
     let types: Vec<String> = probe
         .args
         .iter()
@@ -412,6 +413,7 @@ mod tests {
             path: PathBuf::from("t.d"),
             providers: vec![Provider {
                 name: "python".into(),
+                attributes: Default::default(),
                 span: span(),
                 probes: vec![
                     Probe {

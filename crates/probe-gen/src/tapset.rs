@@ -158,6 +158,7 @@ mod tests {
             path: "t.d".into(),
             providers: vec![Provider {
                 name: "vm".into(),
+                attributes: Default::default(),
                 span,
                 probes: vec![probe],
             }],

@@ -10,8 +10,9 @@ use std::path::Path;
 use std::process::Command;
 
 use dtrace_support::{corpus, program, repo_root, run, run_failing, work_dir, write};
-use probe_gen::illumos_header::{self, DtraceSystem, IllumosHeaderOptions};
+use probe_gen::illumos_header::{self, IllumosHeaderOptions};
 use probe_provider::{parse_str, ProviderFile};
+use probe_target::DtraceSystem;
 
 fn stand_in() -> std::path::PathBuf {
     repo_root().join("scripts/stand-ins/dtrace-illumos")

@@ -19,6 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use probe_provider::{parse_file, parse_file_with, Preprocessor, ProviderFile};
+use probe_target::{Arch, Backend, DtraceSystem};
 
 fn corpus_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus"))
@@ -71,17 +72,14 @@ fn outputs(file: &ProviderFile) -> BTreeMap<String, Vec<u8>> {
     text("disabled.h", disabled_header::generate(file));
     text(
         "macos.h",
-        match macos_header::generate(
+        macos_header::generate(
             file,
             &macos_header::MacosHeaderOptions::new().output_name("probes.h"),
-        ) {
-            Ok(s) => s,
-            Err(e) => format!("error: {e}\n"),
-        },
+        ),
     );
     for (name, system) in [
-        ("illumos.h", illumos_header::DtraceSystem::Illumos),
-        ("freebsd.h", illumos_header::DtraceSystem::FreeBsd),
+        ("illumos.h", DtraceSystem::Illumos),
+        ("freebsd.h", DtraceSystem::FreeBsd),
     ] {
         text(
             name,
@@ -93,6 +91,13 @@ fn outputs(file: &ProviderFile) -> BTreeMap<String, Vec<u8>> {
             ),
         );
     }
+    text(
+        "oracle.h",
+        oracle_header::generate(
+            file,
+            &oracle_header::OracleHeaderOptions::new().output_name("probes.h"),
+        ),
+    );
     text("shim.c", dtrace_shim::generate(file));
     text("shim.h", dtrace_shim::generate_header(file, "probes.h"));
     text(
@@ -104,23 +109,17 @@ fn outputs(file: &ProviderFile) -> BTreeMap<String, Vec<u8>> {
         bpftrace_script::generate(file, &bpftrace_script::BpftraceOptions::new("/usr/bin/app")),
     );
 
-    use rust_module::{Backend, MacosArch, RustModuleOptions, SdtArch};
+    use rust_module::RustModuleOptions;
     let backends = [
-        ("sdt-x86_64", Backend::Sdt(SdtArch::X86_64)),
-        ("sdt-aarch64", Backend::Sdt(SdtArch::Aarch64)),
-        ("sdt-powerpc64", Backend::Sdt(SdtArch::Powerpc64)),
-        ("sdt-s390x", Backend::Sdt(SdtArch::S390x)),
-        ("sdt-riscv64", Backend::Sdt(SdtArch::Riscv64)),
-        ("macos-x86_64", Backend::Macos(MacosArch::X86_64)),
-        ("macos-aarch64", Backend::Macos(MacosArch::Aarch64)),
-        (
-            "shim-illumos",
-            Backend::DtraceShim(illumos_header::DtraceSystem::Illumos),
-        ),
-        (
-            "shim-freebsd",
-            Backend::DtraceShim(illumos_header::DtraceSystem::FreeBsd),
-        ),
+        ("sdt-x86_64", Backend::Sdt(Arch::X86_64)),
+        ("sdt-aarch64", Backend::Sdt(Arch::Aarch64)),
+        ("sdt-powerpc64", Backend::Sdt(Arch::Powerpc64)),
+        ("sdt-s390x", Backend::Sdt(Arch::S390x)),
+        ("sdt-riscv64", Backend::Sdt(Arch::Riscv64)),
+        ("macos-x86_64", Backend::Macos(Arch::X86_64)),
+        ("macos-aarch64", Backend::Macos(Arch::Aarch64)),
+        ("shim-illumos", Backend::DtraceShim(DtraceSystem::Illumos)),
+        ("shim-freebsd", Backend::DtraceShim(DtraceSystem::FreeBsd)),
         ("disabled", Backend::Disabled),
     ];
     for (name, backend) in backends {
@@ -140,7 +139,8 @@ fn outputs(file: &ProviderFile) -> BTreeMap<String, Vec<u8>> {
 
 #[cfg(feature = "stub-object")]
 fn stub_objects(file: &ProviderFile, out: &mut BTreeMap<String, Vec<u8>>) {
-    use probe_gen::stub_object::{generate, ObjectTarget};
+    use probe_gen::stub_object::generate;
+    use probe_target::ElfTarget;
     for triple in [
         "x86_64-linux-gnu",
         "i686-linux-gnu",
@@ -150,7 +150,7 @@ fn stub_objects(file: &ProviderFile, out: &mut BTreeMap<String, Vec<u8>>) {
         "s390x-linux-gnu",
         "riscv64-linux-gnu",
     ] {
-        let target = ObjectTarget::from_triple(triple).unwrap();
+        let target = ElfTarget::from_triple(triple).unwrap();
         let listing = match generate(file, &target) {
             Ok(bytes) => object_listing(&bytes),
             Err(e) => format!("error: {e}\n"),

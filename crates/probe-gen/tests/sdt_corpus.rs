@@ -66,7 +66,7 @@ fn program(file: &ProviderFile) -> String {
             let _ = writeln!(s, "    {ty} volatile a{k}_{i} = {value};");
             names.push(format!("a{k}_{i}"));
         }
-        let m = provider.macro_name(probe);
+        let m = probe_target::names::sdt::macro_name(provider, probe);
         let _ = writeln!(s, "    if ({m}_ENABLED()) {m}({});", names.join(", "));
         let _ = writeln!(s, "    {m}({});\n  }}", names.join(", "));
     }

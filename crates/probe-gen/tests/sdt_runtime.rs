@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use probe_gen::sdt_header::{generate, SdtFlavor, SdtHeaderOptions};
-use probe_gen::stub_object::{self, ObjectTarget};
+use probe_gen::stub_object;
+use probe_target::ElfTarget;
 use sdt_support::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdt_fixtures");
@@ -39,7 +40,7 @@ fn app_model() -> probe_provider::ProviderFile {
 
 /// The `-G` object for `providers`, written into `dir`.
 fn stub(dir: &Path, name: &str, providers: &[(&str, &[ProbeSpec])]) -> PathBuf {
-    let target = ObjectTarget::host().unwrap();
+    let target = ElfTarget::host().unwrap();
     let bytes = stub_object::generate(&model(providers), &target).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
@@ -154,7 +155,7 @@ fn check_notes(b: &Build, built: &Built) {
 /// ends: at exec time the kernel would find them in the RELRO mapping and
 /// raise a copy the program never reads.
 fn check_semaphore_page(b: &Build, file: &Path) {
-    let page = ObjectTarget::host().unwrap().arch.max_page_size();
+    let page = ElfTarget::host().unwrap().arch.max_page_size();
     let hex = |w: &str| u64::from_str_radix(w.trim_start_matches("0x"), 16).unwrap();
     let segments = run(Command::new("readelf").arg("-lW").arg(file));
     let relro = segments

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use probe_gen::stub_object::{self, Arch, ElfClass, Endian, ObjectTarget, StubObjectError};
+use probe_gen::stub_object;
 use probe_provider::{Probe, Provider, ProviderFile, Span};
+use probe_target::{Arch, ElfClass, ElfTarget, Endian, TargetError};
 
 fn span(path: &Path) -> Span {
     Span {
@@ -39,11 +40,13 @@ fn provider_file() -> ProviderFile {
                 name: "hello".into(),
                 span: span(&path),
                 probes: vec![probe("greet"), probe("bye__now")],
+                attributes: Default::default(),
             },
             Provider {
                 name: "other".into(),
                 span: span(&path),
                 probes: vec![probe("tick")],
+                attributes: Default::default(),
             },
         ],
         pragmas: Vec::new(),
@@ -341,11 +344,11 @@ fn check_arch(cross: &Cross, name: &str, linkers: &[Linker]) {
     let main_o = cross.compile(&dir, "main", program, &[]);
 
     // The two ways the `-G` wrapper finds the target agree.
-    let from_object = ObjectTarget::from_elf_object(&std::fs::read(&main_o).unwrap()).unwrap();
+    let from_object = ElfTarget::from_elf_header(&std::fs::read(&main_o).unwrap()).unwrap();
     let triple = run(Command::new(&cross.gcc).arg("-dumpmachine"))
         .trim()
         .to_string();
-    let mut from_triple = ObjectTarget::from_triple(&triple).unwrap();
+    let mut from_triple = ElfTarget::from_triple(&triple).unwrap();
     if from_triple.elf_class() != cross.class {
         from_triple = from_triple.with_class(cross.class).unwrap();
     }
@@ -585,7 +588,7 @@ fn ppc64le() {
         &cross(
             "powerpc64le-linux-gnu",
             Some("qemu-ppc64le"),
-            Arch::PowerPc64,
+            Arch::Powerpc64,
             Endian::Little,
         ),
         "ppc64le",
@@ -652,10 +655,10 @@ fn wrong_riscv_float_abi_does_not_link() {
     );
     let dir = scratch("riscv64-soft-float");
     let main_o = riscv.compile(&dir, "main", PROGRAM, &[]);
-    let soft = ObjectTarget::from_triple("riscv64-linux-gnusf").unwrap();
+    let soft = ElfTarget::from_triple("riscv64-linux-gnusf").unwrap();
     assert_ne!(
         soft,
-        ObjectTarget::from_elf_object(&std::fs::read(&main_o).unwrap()).unwrap()
+        ElfTarget::from_elf_header(&std::fs::read(&main_o).unwrap()).unwrap()
     );
     let stub = dir.join("hello.o");
     std::fs::write(
@@ -682,21 +685,21 @@ fn wrong_riscv_float_abi_does_not_link() {
 
 #[test]
 fn m32_and_m64_switch_class() {
-    let host = ObjectTarget::from_triple("x86_64-linux-gnu").unwrap();
+    let host = ElfTarget::from_triple("x86_64-linux-gnu").unwrap();
     let i386 = host.with_class(ElfClass::Elf32).unwrap();
     assert_eq!(i386.arch, Arch::I386);
-    assert_eq!(i386, ObjectTarget::from_triple("i686-linux-gnu").unwrap());
+    assert_eq!(i386, ElfTarget::from_triple("i686-linux-gnu").unwrap());
     assert_eq!(i386.with_class(ElfClass::Elf64).unwrap(), host);
     assert_eq!(host.with_class(ElfClass::Elf64).unwrap(), host);
-    let ppc = ObjectTarget::from_triple("powerpc64-linux-gnu").unwrap();
+    let ppc = ElfTarget::from_triple("powerpc64-linux-gnu").unwrap();
     assert_eq!(
         ppc.with_class(ElfClass::Elf32).unwrap(),
-        ObjectTarget::from_triple("powerpc-linux-gnu").unwrap()
+        ElfTarget::from_triple("powerpc-linux-gnu").unwrap()
     );
-    let aarch64 = ObjectTarget::from_triple("aarch64-linux-gnu").unwrap();
+    let aarch64 = ElfTarget::from_triple("aarch64-linux-gnu").unwrap();
     assert_eq!(
         aarch64.with_class(ElfClass::Elf32),
-        Err(StubObjectError::UnsupportedClass {
+        Err(TargetError::UnsupportedClass {
             arch: Arch::Aarch64,
             class: ElfClass::Elf32
         })
@@ -739,11 +742,11 @@ fn triples() {
             Endian::Little,
             0x5,
         ),
-        ("powerpc64le-linux-gnu", Arch::PowerPc64, Endian::Little, 2),
+        ("powerpc64le-linux-gnu", Arch::Powerpc64, Endian::Little, 2),
         ("s390x-linux-gnu", Arch::S390x, Endian::Big, 0),
         ("s390x-ibm-linux-gnu\n", Arch::S390x, Endian::Big, 0),
     ] {
-        let target = ObjectTarget::from_triple(triple).unwrap();
+        let target = ElfTarget::from_triple(triple).unwrap();
         assert_eq!(
             (target.arch, target.endian, target.e_flags),
             (arch, endian, flags),
@@ -751,16 +754,16 @@ fn triples() {
         );
     }
     for bad in ["", "mips-linux-gnu", "wasm32-unknown-unknown", "-linux"] {
-        let err = ObjectTarget::from_triple(bad).unwrap_err();
+        let err = ElfTarget::from_triple(bad).unwrap_err();
         assert!(
-            matches!(err, StubObjectError::UnsupportedTriple(_)),
+            matches!(err, TargetError::UnsupportedTriple(_)),
             "{bad}: {err:?}"
         );
         assert!(err.to_string().contains("unsupported target"), "{err}");
     }
-    assert_eq!(ObjectTarget::host().unwrap().arch, Arch::X86_64);
+    assert_eq!(ElfTarget::host().unwrap().arch, Arch::X86_64);
     assert_eq!(
-        ObjectTarget::from_triple("riscv64-linux-gnu")
+        ElfTarget::from_triple("riscv64-linux-gnu")
             .unwrap()
             .to_string(),
         "riscv64 (ELF64 little-endian, e_flags 0x5)"
@@ -770,76 +773,71 @@ fn triples() {
 #[test]
 fn not_an_object() {
     assert_eq!(
-        ObjectTarget::from_elf_object(b"!<arch>\n"),
-        Err(StubObjectError::NotElf)
+        ElfTarget::from_elf_header(b"!<arch>\n"),
+        Err(TargetError::NotElf)
     );
-    assert_eq!(
-        ObjectTarget::from_elf_object(b""),
-        Err(StubObjectError::NotElf)
-    );
+    assert_eq!(ElfTarget::from_elf_header(b""), Err(TargetError::NotElf));
     // LLVM bitcode, as `clang -flto -c` writes.
     assert_eq!(
-        ObjectTarget::from_elf_object(
-            b"BC\xc0\xde\x35\x14\x00\x00\x05\x00\x00\x00\x62\x0c\x30\x24"
-        ),
-        Err(StubObjectError::NotElf)
+        ElfTarget::from_elf_header(b"BC\xc0\xde\x35\x14\x00\x00\x05\x00\x00\x00\x62\x0c\x30\x24"),
+        Err(TargetError::NotElf)
     );
     let truncated = b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x3e";
     assert!(matches!(
-        ObjectTarget::from_elf_object(truncated),
-        Err(StubObjectError::BadElfHeader(_))
+        ElfTarget::from_elf_header(truncated),
+        Err(TargetError::BadElfHeader(_))
     ));
     let mut bad_class = truncated.to_vec();
     bad_class[4] = 9;
     assert!(matches!(
-        ObjectTarget::from_elf_object(&bad_class),
-        Err(StubObjectError::BadElfHeader(_))
+        ElfTarget::from_elf_header(&bad_class),
+        Err(TargetError::BadElfHeader(_))
     ));
 }
 
-/// The stub object round-trips through from_elf_object for architectures
+/// The stub object round-trips through from_elf_header for architectures
 /// not linked above.
 #[test]
 fn other_architectures_round_trip() {
     for target in [
-        ObjectTarget {
+        ElfTarget {
             arch: Arch::Mips,
             endian: Endian::Big,
             e_flags: 0x7000_1007,
             os_abi: 0,
         },
-        ObjectTarget {
+        ElfTarget {
             arch: Arch::Mips64,
             endian: Endian::Little,
             e_flags: 0x8000_0007,
             os_abi: 0,
         },
-        ObjectTarget {
+        ElfTarget {
             arch: Arch::LoongArch64,
             endian: Endian::Little,
             e_flags: 0x43,
             os_abi: 0,
         },
-        ObjectTarget {
+        ElfTarget {
             arch: Arch::Sparc64,
             endian: Endian::Big,
             e_flags: 0,
             os_abi: 0,
         },
-        ObjectTarget {
+        ElfTarget {
             arch: Arch::X32,
             endian: Endian::Little,
             e_flags: 0,
             os_abi: 0,
         },
-        ObjectTarget::from_triple("powerpc-linux-gnu").unwrap(),
-        ObjectTarget {
+        ElfTarget::from_triple("powerpc-linux-gnu").unwrap(),
+        ElfTarget {
             os_abi: 3,
-            ..ObjectTarget::from_triple("aarch64-linux-gnu").unwrap()
+            ..ElfTarget::from_triple("aarch64-linux-gnu").unwrap()
         },
     ] {
         let bytes = stub_object::generate(&provider_file(), &target).unwrap();
-        assert_eq!(ObjectTarget::from_elf_object(&bytes).unwrap(), target);
+        assert_eq!(ElfTarget::from_elf_header(&bytes).unwrap(), target);
     }
 }
 
@@ -855,7 +853,7 @@ fn empty_provider_file() {
     let stub = dir.join("empty.o");
     std::fs::write(
         &stub,
-        stub_object::generate(&file, &ObjectTarget::host().unwrap()).unwrap(),
+        stub_object::generate(&file, &ElfTarget::host().unwrap()).unwrap(),
     )
     .unwrap();
     assert!(section(&stub, ".probes").is_none());
@@ -872,13 +870,15 @@ fn colliding_semaphore_names_defined_once() {
         name: "hello_greet".into(),
         span: span(&path),
         probes: vec![],
+        attributes: Default::default(),
     });
     file.providers.push(Provider {
         name: "hello".into(),
         span: span(&path),
         probes: vec![file.providers[0].probes[0].clone()],
+        attributes: Default::default(),
     });
-    let stub_bytes = stub_object::generate(&file, &ObjectTarget::host().unwrap()).unwrap();
+    let stub_bytes = stub_object::generate(&file, &ElfTarget::host().unwrap()).unwrap();
     let dir = scratch("collide");
     let stub = dir.join("c.o");
     std::fs::write(&stub, stub_bytes).unwrap();

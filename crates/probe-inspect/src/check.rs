@@ -20,10 +20,19 @@ pub struct MissingProbe<'a> {
 /// declaration order. Provider and probe names compare as written in the
 /// provider file, which is how SDT notes spell them (`function__entry`).
 pub fn check<'a>(declared: &'a ProviderFile, found: &[SdtProbe]) -> Vec<MissingProbe<'a>> {
-    let sites: HashSet<(&str, &str)> = found
-        .iter()
-        .map(|p| (p.provider.as_str(), p.name.as_str()))
-        .collect();
+    check_sites(
+        declared,
+        found.iter().map(|p| (p.provider.as_str(), p.name.as_str())),
+    )
+}
+
+/// [`check`] over `(provider, probe)` names spelled as in the provider file,
+/// from any source of sites (SDT notes, DOF).
+pub fn check_sites<'a, 'n>(
+    declared: &'a ProviderFile,
+    found: impl IntoIterator<Item = (&'n str, &'n str)>,
+) -> Vec<MissingProbe<'a>> {
+    let sites: HashSet<(&str, &str)> = found.into_iter().collect();
     declared
         .providers
         .iter()

@@ -82,7 +82,7 @@ fn type_name(arg: &SdtArgument) -> String {
     }
 }
 
-fn kind_name(kind: FileKind) -> &'static str {
+pub(crate) fn kind_name(kind: FileKind) -> &'static str {
     match kind {
         FileKind::Executable => "executable",
         FileKind::SharedObject => "shared_object",
@@ -172,7 +172,7 @@ fn json_probe(out: &mut String, probe: &SdtProbe) {
     out.push_str("]}");
 }
 
-fn json_string(text: &str) -> String {
+pub(crate) fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

@@ -29,6 +29,7 @@
 //! ```
 
 mod check;
+pub mod dof;
 mod format;
 mod note;
 
@@ -37,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use object::{Object, ObjectKind, ObjectSection};
 
-pub use check::{check, MissingProbe};
+pub use check::{check, check_sites, MissingProbe};
 pub use format::{format_json, format_text};
 
 /// The probes of one file.

@@ -181,9 +181,7 @@ fn prepare(dir: &Path) {
 }
 
 fn stub_object(dir: &Path, like: &Path) -> PathBuf {
-    let target =
-        probe_gen::stub_object::ObjectTarget::from_elf_object(&std::fs::read(like).unwrap())
-            .unwrap();
+    let target = probe_target::ElfTarget::from_elf_header(&std::fs::read(like).unwrap()).unwrap();
     let file = probe_provider::parse_str(dir.join("hello.d"), PROVIDER).unwrap();
     let stub = dir.join("hello-stub.o");
     std::fs::write(

@@ -29,6 +29,7 @@
 //! Accepted oddities (skipped D clauses, directives ignored without `-C`)
 //! are [`ProviderFile::warnings`]. See `docs/provider-language.md`.
 
+mod attributes;
 mod diagnostic;
 mod lex;
 mod model;
@@ -36,6 +37,7 @@ mod parse;
 pub mod preprocess;
 mod types;
 
+pub use attributes::{Attributes, DependencyClass, ProviderAttributes, Stability};
 pub use diagnostic::{Diagnostic, Error, Severity};
 pub use model::{Argument, Pragma, Probe, Provider, ProviderFile, Span};
 pub use parse::{parse_bytes, parse_file, parse_file_with, parse_str};

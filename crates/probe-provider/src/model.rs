@@ -1,6 +1,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::attributes::ProviderAttributes;
 use crate::types::CType;
 use crate::Diagnostic;
 
@@ -35,6 +36,8 @@ pub struct Provider {
     pub span: Span,
     /// Probes in declaration order.
     pub probes: Vec<Probe>,
+    /// From the file's `#pragma D attributes ... provider NAME GROUP` lines.
+    pub attributes: ProviderAttributes,
 }
 
 /// `probe NAME(ARGS)` or `probe NAME(NATIVE) : (TRANSLATED)`.
@@ -63,32 +66,4 @@ pub struct Argument {
 pub struct Pragma {
     pub text: String,
     pub span: Span,
-}
-
-impl Probe {
-    /// The upper-case macro suffix: `function__entry` becomes `FUNCTION_ENTRY`.
-    pub fn macro_suffix(&self) -> String {
-        self.name.replace("__", "_").to_ascii_uppercase()
-    }
-
-    /// The name DTrace shows: `function__entry` becomes `function-entry`.
-    pub fn dtrace_name(&self) -> String {
-        self.name.replace("__", "-")
-    }
-}
-
-impl Provider {
-    /// The public C macro for a probe: `PYTHON_FUNCTION_ENTRY`.
-    pub fn macro_name(&self, probe: &Probe) -> String {
-        format!(
-            "{}_{}",
-            self.name.to_ascii_uppercase(),
-            probe.macro_suffix()
-        )
-    }
-
-    /// The semaphore symbol, as SystemTap names it: `python_function__entry_semaphore`.
-    pub fn semaphore_name(&self, probe: &Probe) -> String {
-        format!("{}_{}_semaphore", self.name, probe.name)
-    }
 }

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::attributes::provider_attributes_pragma;
 use crate::lex::{self, Lexed, Token, TokenKind};
 use crate::preprocess::Preprocessor;
 use crate::types::TypeSpec;
@@ -189,6 +190,7 @@ fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFil
         pos: 0,
         providers: Vec::new(),
         pragmas: Vec::new(),
+        pragma_lines: Vec::new(),
         warnings: Vec::new(),
         provider_lines: HashMap::new(),
         probe_lines: HashMap::new(),
@@ -197,7 +199,7 @@ fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFil
     if !preprocessed {
         directive_warnings(&lexed, &mut parser.warnings);
     }
-    let result = parser.file();
+    let result = parser.file().and_then(|()| parser.apply_attributes());
     let mut warnings = std::mem::take(&mut parser.warnings);
     warnings.sort_by_key(|(_, phys)| *phys);
     for (w, phys) in warnings.iter_mut() {
@@ -337,6 +339,8 @@ struct Parser<'t> {
     pos: usize,
     providers: Vec<Provider>,
     pragmas: Vec<Pragma>,
+    /// The physical line of each pragma, for diagnostics.
+    pragma_lines: Vec<usize>,
     warnings: Vec<(Diagnostic, usize)>,
     /// Names seen so far, with the line of their first declaration.
     provider_lines: HashMap<String, u32>,
@@ -525,10 +529,39 @@ impl<'t> Parser<'t> {
 
     fn pragma(&mut self) {
         let tok = self.bump();
+        self.pragma_lines.push(tok.phys_line);
         self.pragmas.push(Pragma {
             text: tok.text.clone(),
             span: tok.span.clone(),
         });
+    }
+
+    /// Gives each provider the attributes its `#pragma D attributes` lines
+    /// set; a malformed line about a provider of this file is an error.
+    fn apply_attributes(&mut self) -> Result<(), Failure> {
+        for (pragma, &phys) in self.pragmas.iter().zip(&self.pragma_lines) {
+            let Some(read) = provider_attributes_pragma(&pragma.text) else {
+                continue;
+            };
+            let Some(provider) = self.providers.iter_mut().find(|p| p.name == read.provider) else {
+                continue;
+            };
+            match read.setting {
+                Ok((group, attributes)) => provider.attributes.set(group, attributes),
+                Err(message) => {
+                    return Err((
+                        Diagnostic {
+                            severity: Severity::Error,
+                            span: pragma.span.clone(),
+                            message,
+                            source_line: None,
+                        },
+                        phys,
+                    ))
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Skips tokens up to and including the `;` that ends a declaration,
@@ -815,6 +848,7 @@ impl<'t> Parser<'t> {
             name: name_tok.text.clone(),
             span: name_tok.span.clone(),
             probes: Vec::new(),
+            attributes: Default::default(),
         };
         loop {
             let tok = self.peek();
@@ -1110,6 +1144,7 @@ impl<'t> Parser<'t> {
                         "double" => &mut spec.double,
                         "void" => &mut spec.void,
                         "bool" | "_Bool" => &mut spec.bool_,
+                        "__int128" => &mut spec.int128,
                         "string" => &mut spec.string,
                         "struct" | "union" | "enum" => {
                             if after_pointer || spec.has_base() {
@@ -1264,6 +1299,7 @@ impl CType {
             pos: 0,
             providers: Vec::new(),
             pragmas: Vec::new(),
+            pragma_lines: Vec::new(),
             warnings: Vec::new(),
             provider_lines: HashMap::new(),
             probe_lines: HashMap::new(),

@@ -1,9 +1,10 @@
 //! Running the C preprocessor over a provider file (`dtrace -C`).
 //!
-//! The command is `$CPP` when set (split on white space, used as is), else
-//! the C compiler found the way the `cc` crate finds it (`$CC`, target
-//! prefixed compilers, ...) with `-E`. The output keeps line markers, so
-//! the parser reports positions in the files the user wrote.
+//! The command is the one given to [`Preprocessor::command`], else `$CPP`
+//! when set (split on white space, used as is), else `$CC -E`, else
+//! `cc -E`. Build scripts that know their target's compiler (from the `cc`
+//! crate) pass it as the command. The output keeps line markers, so the
+//! parser reports positions in the files the user wrote.
 //!
 //! ```no_run
 //! use probe_provider::preprocess::Preprocessor;
@@ -30,14 +31,14 @@ enum MacroOp {
 #[derive(Debug, Clone, Default)]
 pub struct Preprocessor {
     command: Option<Vec<OsString>>,
-    target: Option<String>,
     include_dirs: Vec<PathBuf>,
     macros: Vec<MacroOp>,
     args: Vec<OsString>,
 }
 
 impl Preprocessor {
-    /// A preprocessor found from the environment (`$CPP`, else the C compiler).
+    /// A preprocessor found from the environment (`$CPP`, else `$CC -E`,
+    /// else `cc -E`).
     pub fn new() -> Preprocessor {
         Preprocessor::default()
     }
@@ -51,13 +52,6 @@ impl Preprocessor {
         S: Into<OsString>,
     {
         self.command = Some(program_and_args.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// The target triple whose C compiler to use when neither a command nor
-    /// `$CPP` is given (default: the host this crate was built for).
-    pub fn target(&mut self, triple: impl Into<String>) -> &mut Preprocessor {
-        self.target = Some(triple.into());
         self
     }
 
@@ -110,7 +104,7 @@ impl Preprocessor {
                     .split_whitespace()
                     .map(OsString::from)
                     .collect(),
-                None => self.compiler()?,
+                None => compiler(),
             },
         };
         // The input is C whatever its suffix; cc would take `.d` for a linker input.
@@ -129,35 +123,6 @@ impl Preprocessor {
             });
         }
         cmd.extend(self.args.iter().cloned());
-        Ok(cmd)
-    }
-
-    /// The C compiler as the `cc` crate finds it, with `-E`.
-    fn compiler(&self) -> Result<Vec<OsString>, Error> {
-        let host = env!("PROBE_PROVIDER_HOST");
-        let target = self.target.as_deref().unwrap_or(host);
-        let mut build = cc::Build::new();
-        build
-            .cargo_metadata(false)
-            .cargo_warnings(false)
-            .opt_level(0)
-            .debug(false)
-            .warnings(false)
-            .target(target)
-            .host(host);
-        let compiler = build.try_get_compiler().map_err(|e| Error::Preprocessor {
-            command: "cc".to_string(),
-            message: format!("could not find a C compiler: {e}"),
-        })?;
-        let mut cmd = vec![compiler.path().as_os_str().to_owned()];
-        // Keep only what changes how the preprocessor sees the code.
-        for arg in compiler.args() {
-            let text = arg.to_string_lossy();
-            if text.starts_with("-m") || text.starts_with("--target") || text.starts_with("-std") {
-                cmd.push(arg.clone());
-            }
-        }
-        cmd.push("-E".into());
         Ok(cmd)
     }
 
@@ -196,4 +161,14 @@ impl Preprocessor {
             message: "the output is not UTF-8 text".to_string(),
         })
     }
+}
+
+/// `$CC -E` (split on white space), else `cc -E`.
+fn compiler() -> Vec<OsString> {
+    let mut command: Vec<OsString> = match std::env::var("CC") {
+        Ok(cc) if !cc.trim().is_empty() => cc.split_whitespace().map(OsString::from).collect(),
+        _ => vec![OsString::from("cc")],
+    };
+    command.push("-E".into());
+    command
 }

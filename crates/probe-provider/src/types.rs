@@ -46,9 +46,10 @@ pub enum TypeClass {
     Pointer,
     /// `float` or `double`.
     Float,
-    /// A name this crate does not know (a project typedef, a struct, union
-    /// or enum by value), and `long double`: generators must use the C
-    /// expression's own type.
+    /// A name this crate does not know (a project typedef, an enum by
+    /// value): generators must use the C expression's own type. (Structs
+    /// and unions by value, `long double` and 128-bit integers are refused:
+    /// a probe argument is a scalar of at most 8 bytes.)
     Other,
 }
 
@@ -168,6 +169,8 @@ pub(crate) struct TypeSpec {
     pub void: u8,
     /// `bool` or `_Bool`.
     pub bool_: u8,
+    /// GCC's `__int128`.
+    pub int128: u8,
     /// D's `string`.
     pub string: u8,
     /// `struct TAG`, `union TAG`, `enum TAG`.
@@ -183,6 +186,8 @@ enum Base {
     Int(IntType),
     Float(&'static str),
     LongDouble,
+    /// `__int128`, `unsigned __int128`, `__int128_t`, `__uint128_t`.
+    Int128(String),
     Void,
     Bool,
     String,
@@ -205,12 +210,28 @@ impl TypeSpec {
             + self.void
             + self.bool_
             + self.string
+            + self.int128
             > 0
             || self.tagged.is_some()
             || self.typedef_name.is_some()
     }
 
     fn base(&self) -> Result<Base, String> {
+        if self.int128 > 0 {
+            let others = self.char + self.short + self.int + self.long + self.float + self.double;
+            if self.int128 > 1 || others > 0 || self.tagged.is_some() || self.typedef_name.is_some()
+            {
+                return Err("conflicting type names".into());
+            }
+            return Ok(Base::Int128(
+                if self.unsigned > 0 {
+                    "unsigned __int128"
+                } else {
+                    "__int128"
+                }
+                .to_string(),
+            ));
+        }
         let words = self.signed + self.unsigned + self.char + self.short + self.int + self.long;
         let others = self.float
             + self.double
@@ -246,6 +267,9 @@ impl TypeSpec {
                 let name = self.typedef_name.clone().unwrap_or_default();
                 match known_typedef(&name) {
                     Some(int) => Base::Int(int),
+                    None if matches!(name.as_str(), "__int128_t" | "__uint128_t") => {
+                        Base::Int128(name)
+                    }
                     None => Base::Typedef(name),
                 }
             });
@@ -316,6 +340,10 @@ impl TypeSpec {
                 out.push_str("long double");
                 TypeClass::Other
             }
+            Base::Int128(name) => {
+                out.push_str(name);
+                TypeClass::Other
+            }
             Base::Void => {
                 out.push_str("void");
                 TypeClass::Other
@@ -339,8 +367,29 @@ impl TypeSpec {
             }
         };
         if self.pointers.is_empty() {
-            if matches!(base, Base::Void) {
-                return Err("a parameter cannot have type `void`".into());
+            // A probe argument travels in one register or stack slot: a
+            // scalar of at most 8 bytes. Anything larger would make a note
+            // (`16@%rax`) that every tracer misreads.
+            let too_large = match &base {
+                Base::Void => return Err("a parameter cannot have type `void`".into()),
+                Base::Tagged(name) if !name.starts_with("enum ") => Some(format!(
+                    "a {} passed by value cannot be a probe argument; pass a pointer (`{name} *`)",
+                    name.split(' ').next().unwrap_or("struct")
+                )),
+                Base::LongDouble => Some(
+                    "`long double` (16 bytes) cannot be a probe argument, which is at most 8 \
+                     bytes; pass a `double` or a pointer"
+                        .to_string(),
+                ),
+                Base::Int128(_) => Some(
+                    "a 128-bit integer cannot be a probe argument, which is at most 8 bytes; \
+                     pass it in two 64-bit halves or by pointer"
+                        .to_string(),
+                ),
+                _ => None,
+            };
+            if let Some(why) = too_large {
+                return Err(why);
             }
             return Ok((out, class));
         }

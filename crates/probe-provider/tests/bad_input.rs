@@ -475,3 +475,87 @@ fn errors_point_at_lines_after_crlf_and_bom() {
     let shown = reject("\u{feff}provider p {\r\n  probe x(int)\r\n};\r\n");
     assert_error(&shown, "2:15", "missing `;`");
 }
+
+/// `#pragma D attributes` about a provider of the file must be readable:
+/// macOS bakes them into a symbol, DTrace into the DOF.
+#[test]
+fn bad_attributes_pragma_is_a_located_error() {
+    for (pragma, message) in [
+        (
+            "#pragma D attributes Bogus/Evolving/Common provider vm provider",
+            "unknown stability `Bogus`",
+        ),
+        (
+            "#pragma D attributes Evolving/Evolving/Kernel provider vm args",
+            "unknown dependency class `Kernel`",
+        ),
+        (
+            "#pragma D attributes Evolving provider vm everything",
+            "unknown attribute group `everything`",
+        ),
+        ("#pragma D attributes Evolving provider vm", "needs a group"),
+    ] {
+        let text = format!("provider vm {{ probe tick(); }};\n\n{pragma}\n");
+        let err = parse_str("bad.d", &text).unwrap_err().to_string();
+        assert!(err.starts_with("bad.d:3:1: error: "), "{err}");
+        assert!(err.contains(message), "{err}");
+    }
+}
+
+/// A probe argument is a scalar of at most 8 bytes: one register or stack
+/// slot. Each larger kind is refused where it is written, with the way out.
+#[test]
+fn arguments_larger_than_a_register_are_refused() {
+    for (param, column, message) in [
+        (
+            "struct pair p",
+            11,
+            "a struct passed by value cannot be a probe argument; pass a pointer (`struct pair *`)",
+        ),
+        (
+            "const union u",
+            11,
+            "a union passed by value cannot be a probe argument; pass a pointer (`union u *`)",
+        ),
+        (
+            "long double x",
+            11,
+            "`long double` (16 bytes) cannot be a probe argument",
+        ),
+        (
+            "__int128 x",
+            11,
+            "a 128-bit integer cannot be a probe argument",
+        ),
+        (
+            "unsigned __int128",
+            11,
+            "a 128-bit integer cannot be a probe argument",
+        ),
+        (
+            "__uint128_t v",
+            11,
+            "a 128-bit integer cannot be a probe argument",
+        ),
+        (
+            "int a[4]",
+            16,
+            "array parameters are not supported; use a pointer",
+        ),
+    ] {
+        let shown = reject(&format!("provider p {{\n  probe x({param});\n}};\n"));
+        assert_error(&shown, &format!("2:{column}"), message);
+    }
+}
+
+/// Pointers to those, enums and floating point stay fine.
+#[test]
+fn pointers_to_large_types_enums_and_floats_are_arguments() {
+    let file = parse_str(
+        "ok.d",
+        "provider p { probe x(struct pair *a, long double *b, __int128 *c, enum color d, \
+         float e, double f); };",
+    )
+    .unwrap();
+    assert_eq!(file.providers[0].probes[0].args.len(), 6);
+}

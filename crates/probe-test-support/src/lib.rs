@@ -119,6 +119,35 @@ pub fn corpus_files() -> Vec<PathBuf> {
     files
 }
 
+/// Oracle's `dtrace` for Linux, from `$STATIC_PROBES_ORACLE_DTRACE`, or
+/// `None` after saying why the test skips. These real tools are built
+/// outside the repository (`scripts/real-dtrace-tools`, from
+/// `../shared/tools`, which `.ci/run` runs when that folder is there), so a
+/// missing one is a skip even under `CI=true`.
+pub fn oracle_dtrace() -> Option<PathBuf> {
+    real_tool("STATIC_PROBES_ORACLE_DTRACE", "Oracle's dtrace")
+}
+
+/// The folder Apple's ld64 is installed in (`bin/ld64`, `lib/libdtrace-shim.so`,
+/// `lib/libSystem-ARCH.dylib`), from `$STATIC_PROBES_LD64`, or `None` after
+/// saying why the test skips (see [`oracle_dtrace`]).
+pub fn apple_ld64() -> Option<PathBuf> {
+    real_tool("STATIC_PROBES_LD64", "Apple's ld64")
+}
+
+fn real_tool(variable: &str, what: &str) -> Option<PathBuf> {
+    match std::env::var_os(variable) {
+        Some(value) if !value.is_empty() => Some(PathBuf::from(value)),
+        _ => {
+            eprintln!(
+                "skip: {variable} is not set (scripts/real-dtrace-tools builds {what} from \
+                 ../shared/tools)"
+            );
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,7 +154,7 @@ pub fn program(file: &ProviderFile, header: &str) -> String {
     let mut calls = String::new();
     for provider in &file.providers {
         for probe in &provider.probes {
-            let macro_name = provider.macro_name(probe);
+            let macro_name = probe_target::names::sdt::macro_name(provider, probe);
             let fname = format!("fire_{}_{}", provider.name, probe.name);
             let mut decls = String::new();
             let mut args = Vec::new();

@@ -33,7 +33,7 @@ pub fn semaphores_c(file: &ProviderFile) -> String {
         for probe in &p.probes {
             s += &format!(
                 "__attribute__((used, visibility(\"hidden\"), section(\".probes\"))) unsigned short {};\n",
-                p.semaphore_name(probe)
+                probe_target::names::sdt::semaphore_name(p, probe)
             );
         }
     }

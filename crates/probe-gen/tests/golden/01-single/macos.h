@@ -26,8 +26,10 @@ do { \
 	__asm__ volatile(".reference " KV_STABILITY); \
 } while (0)
 #define	KV_GET_ENABLED() \
-	({ int _r = __dtrace_isenabled$kv$get$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$kv$get$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: KV_GET(0, 0); } \
 		_r; })
 
 

@@ -26,8 +26,10 @@ do { \
 	__asm__ volatile(".reference " SCRIPT_STABILITY); \
 } while (0)
 #define	SCRIPT_METHOD_ENTRY_ENABLED() \
-	({ int _r = __dtrace_isenabled$script$method__entry$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$script$method__entry$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: SCRIPT_METHOD_ENTRY(0, 0, 0, 0); } \
 		_r; })
 #define	SCRIPT_METHOD_RETURN(arg0, arg1, arg2, arg3) \
 do { \
@@ -36,8 +38,10 @@ do { \
 	__asm__ volatile(".reference " SCRIPT_STABILITY); \
 } while (0)
 #define	SCRIPT_METHOD_RETURN_ENABLED() \
-	({ int _r = __dtrace_isenabled$script$method__return$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$script$method__return$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: SCRIPT_METHOD_RETURN(0, 0, 0, 0); } \
 		_r; })
 #define	SCRIPT_OBJECT_ALLOC(arg0, arg1) \
 do { \
@@ -46,8 +50,10 @@ do { \
 	__asm__ volatile(".reference " SCRIPT_STABILITY); \
 } while (0)
 #define	SCRIPT_OBJECT_ALLOC_ENABLED() \
-	({ int _r = __dtrace_isenabled$script$object__alloc$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$script$object__alloc$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: SCRIPT_OBJECT_ALLOC(0, 0); } \
 		_r; })
 #define	SCRIPT_GC_MARK_BEGIN() \
 do { \
@@ -56,8 +62,10 @@ do { \
 	__asm__ volatile(".reference " SCRIPT_STABILITY); \
 } while (0)
 #define	SCRIPT_GC_MARK_BEGIN_ENABLED() \
-	({ int _r = __dtrace_isenabled$script$gc__mark__begin$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$script$gc__mark__begin$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: SCRIPT_GC_MARK_BEGIN(); } \
 		_r; })
 #define	SCRIPT_GC_MARK_END(arg0) \
 do { \
@@ -66,8 +74,10 @@ do { \
 	__asm__ volatile(".reference " SCRIPT_STABILITY); \
 } while (0)
 #define	SCRIPT_GC_MARK_END_ENABLED() \
-	({ int _r = __dtrace_isenabled$script$gc__mark__end$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$script$gc__mark__end$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: SCRIPT_GC_MARK_END(0); } \
 		_r; })
 #define	SCRIPT_COMPILE_BEGIN(arg0) \
 do { \
@@ -76,8 +86,10 @@ do { \
 	__asm__ volatile(".reference " SCRIPT_STABILITY); \
 } while (0)
 #define	SCRIPT_COMPILE_BEGIN_ENABLED() \
-	({ int _r = __dtrace_isenabled$script$compile__begin$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$script$compile__begin$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: SCRIPT_COMPILE_BEGIN(0); } \
 		_r; })
 #define	SCRIPT_COMPILE_END(arg0, arg1) \
 do { \
@@ -86,8 +98,10 @@ do { \
 	__asm__ volatile(".reference " SCRIPT_STABILITY); \
 } while (0)
 #define	SCRIPT_COMPILE_END_ENABLED() \
-	({ int _r = __dtrace_isenabled$script$compile__end$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$script$compile__end$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: SCRIPT_COMPILE_END(0, 0); } \
 		_r; })
 #define	SCRIPT_HOOK(arg0, arg1) \
 do { \
@@ -96,8 +110,10 @@ do { \
 	__asm__ volatile(".reference " SCRIPT_STABILITY); \
 } while (0)
 #define	SCRIPT_HOOK_ENABLED() \
-	({ int _r = __dtrace_isenabled$script$hook$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$script$hook$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: SCRIPT_HOOK(0, 0); } \
 		_r; })
 
 

@@ -26,8 +26,10 @@ do { \
 	__asm__ volatile(".reference " STORE_STABILITY); \
 } while (0)
 #define	STORE_ORDER_BEGIN_ENABLED() \
-	({ int _r = __dtrace_isenabled$store$order__begin$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$store$order__begin$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: STORE_ORDER_BEGIN(0); } \
 		_r; })
 #define	STORE_ORDER_END(arg0, arg1) \
 do { \
@@ -36,8 +38,10 @@ do { \
 	__asm__ volatile(".reference " STORE_STABILITY); \
 } while (0)
 #define	STORE_ORDER_END_ENABLED() \
-	({ int _r = __dtrace_isenabled$store$order__end$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$store$order__end$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: STORE_ORDER_END(0, 0); } \
 		_r; })
 #define	STORE_SHARD_MOVE(arg0, arg1, arg2) \
 do { \
@@ -46,8 +50,10 @@ do { \
 	__asm__ volatile(".reference " STORE_STABILITY); \
 } while (0)
 #define	STORE_SHARD_MOVE_ENABLED() \
-	({ int _r = __dtrace_isenabled$store$shard__move$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$store$shard__move$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: STORE_SHARD_MOVE(0, 0, 0); } \
 		_r; })
 #define	STORE_PAGE_FLUSH(arg0, arg1, arg2, arg3, arg4, arg5) \
 do { \
@@ -56,8 +62,10 @@ do { \
 	__asm__ volatile(".reference " STORE_STABILITY); \
 } while (0)
 #define	STORE_PAGE_FLUSH_ENABLED() \
-	({ int _r = __dtrace_isenabled$store$page__flush$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$store$page__flush$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: STORE_PAGE_FLUSH(0, 0, 0, 0, 0, 0); } \
 		_r; })
 #define	STORE_STATEMENT(arg0) \
 do { \
@@ -66,8 +74,10 @@ do { \
 	__asm__ volatile(".reference " STORE_STABILITY); \
 } while (0)
 #define	STORE_STATEMENT_ENABLED() \
-	({ int _r = __dtrace_isenabled$store$statement$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$store$statement$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: STORE_STATEMENT(0); } \
 		_r; })
 
 

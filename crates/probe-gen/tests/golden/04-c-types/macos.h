@@ -33,8 +33,10 @@ do { \
 	__asm__ volatile(".reference " CTYPES_STABILITY); \
 } while (0)
 #define	CTYPES_SPELLED_ENABLED() \
-	({ int _r = __dtrace_isenabled$ctypes$spelled$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$ctypes$spelled$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: CTYPES_SPELLED(0, 0, 0, 0, 0); } \
 		_r; })
 #define	CTYPES_LONGLONG(arg0, arg1) \
 do { \
@@ -43,8 +45,10 @@ do { \
 	__asm__ volatile(".reference " CTYPES_STABILITY); \
 } while (0)
 #define	CTYPES_LONGLONG_ENABLED() \
-	({ int _r = __dtrace_isenabled$ctypes$longlong$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$ctypes$longlong$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: CTYPES_LONGLONG(0, 0); } \
 		_r; })
 #define	CTYPES_EXACT(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7) \
 do { \
@@ -53,8 +57,10 @@ do { \
 	__asm__ volatile(".reference " CTYPES_STABILITY); \
 } while (0)
 #define	CTYPES_EXACT_ENABLED() \
-	({ int _r = __dtrace_isenabled$ctypes$exact$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$ctypes$exact$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: CTYPES_EXACT(0, 0, 0, 0, 0, 0, 0, 0); } \
 		_r; })
 #define	CTYPES_SYSTEM(arg0, arg1, arg2, arg3, arg4, arg5, arg6) \
 do { \
@@ -63,8 +69,10 @@ do { \
 	__asm__ volatile(".reference " CTYPES_STABILITY); \
 } while (0)
 #define	CTYPES_SYSTEM_ENABLED() \
-	({ int _r = __dtrace_isenabled$ctypes$system$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$ctypes$system$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: CTYPES_SYSTEM(0, 0, 0, 0, 0, 0, 0); } \
 		_r; })
 #define	CTYPES_POINTERS(arg0, arg1, arg2, arg3, arg4) \
 do { \
@@ -73,8 +81,10 @@ do { \
 	__asm__ volatile(".reference " CTYPES_STABILITY); \
 } while (0)
 #define	CTYPES_POINTERS_ENABLED() \
-	({ int _r = __dtrace_isenabled$ctypes$pointers$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$ctypes$pointers$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: CTYPES_POINTERS(0, 0, 0, 0, 0); } \
 		_r; })
 #define	CTYPES_NARROW(arg0, arg1, arg2, arg3) \
 do { \
@@ -83,8 +93,10 @@ do { \
 	__asm__ volatile(".reference " CTYPES_STABILITY); \
 } while (0)
 #define	CTYPES_NARROW_ENABLED() \
-	({ int _r = __dtrace_isenabled$ctypes$narrow$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$ctypes$narrow$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: CTYPES_NARROW(0, 0, 0, 0); } \
 		_r; })
 #define	CTYPES_TRUTH(arg0) \
 do { \
@@ -93,8 +105,10 @@ do { \
 	__asm__ volatile(".reference " CTYPES_STABILITY); \
 } while (0)
 #define	CTYPES_TRUTH_ENABLED() \
-	({ int _r = __dtrace_isenabled$ctypes$truth$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$ctypes$truth$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: CTYPES_TRUTH(0); } \
 		_r; })
 
 

@@ -28,8 +28,10 @@ do { \
 	__asm__ volatile(".reference " HTTPD_STABILITY); \
 } while (0)
 #define	HTTPD_REQUEST_BEGIN_ENABLED() \
-	({ int _r = __dtrace_isenabled$httpd$request__begin$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$httpd$request__begin$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: HTTPD_REQUEST_BEGIN(0, 0, 0, 0, 0, 0); } \
 		_r; })
 #define	HTTPD_REQUEST_END(arg0, arg1, arg2) \
 do { \
@@ -38,8 +40,10 @@ do { \
 	__asm__ volatile(".reference " HTTPD_STABILITY); \
 } while (0)
 #define	HTTPD_REQUEST_END_ENABLED() \
-	({ int _r = __dtrace_isenabled$httpd$request__end$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$httpd$request__end$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: HTTPD_REQUEST_END(0, 0, 0); } \
 		_r; })
 #define	HTTPD_LISTEN(arg0, arg1) \
 do { \
@@ -48,8 +52,10 @@ do { \
 	__asm__ volatile(".reference " HTTPD_STABILITY); \
 } while (0)
 #define	HTTPD_LISTEN_ENABLED() \
-	({ int _r = __dtrace_isenabled$httpd$listen$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$httpd$listen$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: HTTPD_LISTEN(0, 0); } \
 		_r; })
 
 

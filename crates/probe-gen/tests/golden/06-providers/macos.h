@@ -26,8 +26,10 @@ do { \
 	__asm__ volatile(".reference " CACHE_STABILITY); \
 } while (0)
 #define	CACHE_HIT_ENABLED() \
-	({ int _r = __dtrace_isenabled$cache$hit$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$cache$hit$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: CACHE_HIT(); } \
 		_r; })
 #define	CACHE_MISS(arg0) \
 do { \
@@ -36,8 +38,10 @@ do { \
 	__asm__ volatile(".reference " CACHE_STABILITY); \
 } while (0)
 #define	CACHE_MISS_ENABLED() \
-	({ int _r = __dtrace_isenabled$cache$miss$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$cache$miss$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: CACHE_MISS(0); } \
 		_r; })
 
 
@@ -72,8 +76,10 @@ do { \
 	__asm__ volatile(".reference " QUEUE_STABILITY); \
 } while (0)
 #define	QUEUE_PUSH_ENABLED() \
-	({ int _r = __dtrace_isenabled$queue$push$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$queue$push$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: QUEUE_PUSH(); } \
 		_r; })
 #define	QUEUE_POP(arg0, arg1) \
 do { \
@@ -82,8 +88,10 @@ do { \
 	__asm__ volatile(".reference " QUEUE_STABILITY); \
 } while (0)
 #define	QUEUE_POP_ENABLED() \
-	({ int _r = __dtrace_isenabled$queue$pop$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$queue$pop$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: QUEUE_POP(0, 0); } \
 		_r; })
 
 
@@ -118,8 +126,10 @@ do { \
 	__asm__ volatile(".reference " TIMER_STABILITY); \
 } while (0)
 #define	TIMER_FIRE_ENABLED() \
-	({ int _r = __dtrace_isenabled$timer$fire$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$timer$fire$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: TIMER_FIRE(0); } \
 		_r; })
 
 

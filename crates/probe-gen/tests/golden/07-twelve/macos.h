@@ -26,8 +26,10 @@ do { \
 	__asm__ volatile(".reference " MANY_STABILITY); \
 } while (0)
 #define	MANY_TWELVE_ENABLED() \
-	({ int _r = __dtrace_isenabled$many$twelve$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$many$twelve$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: MANY_TWELVE(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0); } \
 		_r; })
 #define	MANY_MIXED(arg0, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11) \
 do { \
@@ -36,8 +38,10 @@ do { \
 	__asm__ volatile(".reference " MANY_STABILITY); \
 } while (0)
 #define	MANY_MIXED_ENABLED() \
-	({ int _r = __dtrace_isenabled$many$mixed$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$many$mixed$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: MANY_MIXED(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0); } \
 		_r; })
 
 

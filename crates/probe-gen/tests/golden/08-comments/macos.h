@@ -26,8 +26,10 @@ do { \
 	__asm__ volatile(".reference " NOTES_STABILITY); \
 } while (0)
 #define	NOTES_ALPHA_ENABLED() \
-	({ int _r = __dtrace_isenabled$notes$alpha$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$notes$alpha$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: NOTES_ALPHA(0); } \
 		_r; })
 #define	NOTES_BETA(arg0, arg1) \
 do { \
@@ -36,8 +38,10 @@ do { \
 	__asm__ volatile(".reference " NOTES_STABILITY); \
 } while (0)
 #define	NOTES_BETA_ENABLED() \
-	({ int _r = __dtrace_isenabled$notes$beta$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$notes$beta$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: NOTES_BETA(0, 0); } \
 		_r; })
 #define	NOTES_GAMMA(arg0, arg1) \
 do { \
@@ -46,8 +50,10 @@ do { \
 	__asm__ volatile(".reference " NOTES_STABILITY); \
 } while (0)
 #define	NOTES_GAMMA_ENABLED() \
-	({ int _r = __dtrace_isenabled$notes$gamma$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$notes$gamma$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: NOTES_GAMMA(0, 0); } \
 		_r; })
 #define	NOTES_DELTA(arg0) \
 do { \
@@ -56,8 +62,10 @@ do { \
 	__asm__ volatile(".reference " NOTES_STABILITY); \
 } while (0)
 #define	NOTES_DELTA_ENABLED() \
-	({ int _r = __dtrace_isenabled$notes$delta$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$notes$delta$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: NOTES_DELTA(0); } \
 		_r; })
 #define	NOTES_EPSILON(arg0) \
 do { \
@@ -66,8 +74,10 @@ do { \
 	__asm__ volatile(".reference " NOTES_STABILITY); \
 } while (0)
 #define	NOTES_EPSILON_ENABLED() \
-	({ int _r = __dtrace_isenabled$notes$epsilon$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$notes$epsilon$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: NOTES_EPSILON(0); } \
 		_r; })
 
 

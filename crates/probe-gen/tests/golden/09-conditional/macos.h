@@ -26,8 +26,10 @@ do { \
 	__asm__ volatile(".reference " NODE_STABILITY); \
 } while (0)
 #define	NODE_START_ENABLED() \
-	({ int _r = __dtrace_isenabled$node$start$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$node$start$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: NODE_START(0, 0); } \
 		_r; })
 #define	NODE_REPLICA_SYNC(arg0, arg1) \
 do { \
@@ -36,8 +38,10 @@ do { \
 	__asm__ volatile(".reference " NODE_STABILITY); \
 } while (0)
 #define	NODE_REPLICA_SYNC_ENABLED() \
-	({ int _r = __dtrace_isenabled$node$replica__sync$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$node$replica__sync$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: NODE_REPLICA_SYNC(0, 0); } \
 		_r; })
 #define	NODE_STOP(arg0) \
 do { \
@@ -46,8 +50,10 @@ do { \
 	__asm__ volatile(".reference " NODE_STABILITY); \
 } while (0)
 #define	NODE_STOP_ENABLED() \
-	({ int _r = __dtrace_isenabled$node$stop$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$node$stop$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: NODE_STOP(0); } \
 		_r; })
 
 

@@ -26,8 +26,10 @@ do { \
 	__asm__ volatile(".reference " WIN_STABILITY); \
 } while (0)
 #define	WIN_EVENT_ENABLED() \
-	({ int _r = __dtrace_isenabled$win$event$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$win$event$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: WIN_EVENT(0, 0); } \
 		_r; })
 
 

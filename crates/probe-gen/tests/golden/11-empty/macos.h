@@ -40,8 +40,10 @@ do { \
 	__asm__ volatile(".reference " USED_STABILITY); \
 } while (0)
 #define	USED_TICK_ENABLED() \
-	({ int _r = __dtrace_isenabled$used$tick$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$used$tick$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: USED_TICK(0); } \
 		_r; })
 
 

@@ -26,8 +26,10 @@ do { \
 	__asm__ volatile(".reference " V2IO_STABILITY); \
 } while (0)
 #define	V2IO_TYPE_ENABLED() \
-	({ int _r = __dtrace_isenabled$v2io$type$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$v2io$type$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: V2IO_TYPE(0); } \
 		_r; })
 #define	V2IO_MATCH(arg0) \
 do { \
@@ -36,8 +38,10 @@ do { \
 	__asm__ volatile(".reference " V2IO_STABILITY); \
 } while (0)
 #define	V2IO_MATCH_ENABLED() \
-	({ int _r = __dtrace_isenabled$v2io$match$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$v2io$match$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: V2IO_MATCH(0); } \
 		_r; })
 #define	V2IO_READ_DONE(arg0) \
 do { \
@@ -46,8 +50,10 @@ do { \
 	__asm__ volatile(".reference " V2IO_STABILITY); \
 } while (0)
 #define	V2IO_READ_DONE_ENABLED() \
-	({ int _r = __dtrace_isenabled$v2io$read_done$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$v2io$read_done$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: V2IO_READ_DONE(0); } \
 		_r; })
 #define	V2IO_PHASE2_BEGIN(arg0) \
 do { \
@@ -56,8 +62,10 @@ do { \
 	__asm__ volatile(".reference " V2IO_STABILITY); \
 } while (0)
 #define	V2IO_PHASE2_BEGIN_ENABLED() \
-	({ int _r = __dtrace_isenabled$v2io$phase2__begin$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$v2io$phase2__begin$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: V2IO_PHASE2_BEGIN(0); } \
 		_r; })
 #define	V2IO_NEW(arg0) \
 do { \
@@ -66,8 +74,10 @@ do { \
 	__asm__ volatile(".reference " V2IO_STABILITY); \
 } while (0)
 #define	V2IO_NEW_ENABLED() \
-	({ int _r = __dtrace_isenabled$v2io$new$v1(); \
-		__asm__ volatile(""); \
+	({ __label__ _site; \
+		int _r = __dtrace_isenabled$v2io$new$v1(); \
+		__asm__ goto("" : : : : _site); \
+		if (0) { _site: V2IO_NEW(0); } \
 		_r; })
 
 

@@ -1,67 +1,10 @@
-//! Names and C types shared by the DTrace-system headers (macOS, illumos,
-//! FreeBSD), spelled the way libdtrace's `dt_program.c` spells them.
+//! What the DTrace-format headers (macOS, illumos, FreeBSD) share: the
+//! frame of the file (comment, include guard, includes, `extern "C"`, struct
+//! tags) and the C spelling of prototypes, as libdtrace's `dt_program.c`
+//! writes them. The names themselves are `probe_target::names`.
 
-use probe_provider::{Argument, CType, IntType, Probe, Provider, ProviderFile, TypeClass};
-
-/// The macro form of a D name: upper case, `-` and `.` become `_`
-/// (`function-entry` is `FUNCTION_ENTRY`).
-pub(crate) fn macro_form(d_name: &str) -> String {
-    d_name
-        .chars()
-        .map(|c| match c {
-            '-' | '.' => '_',
-            c => c.to_ascii_uppercase(),
-        })
-        .collect()
-}
-
-/// The function form of a D name: each `-` becomes `__`
-/// (`function-entry` is `function__entry`).
-pub(crate) fn function_form(d_name: &str) -> String {
-    d_name.replace('-', "__")
-}
-
-/// The provider's part of the macro names: `PYTHON`.
-pub(crate) fn provider_macro(provider: &Provider) -> String {
-    macro_form(&provider.name)
-}
-
-/// The provider's part of the function names.
-pub(crate) fn provider_function(provider: &Provider) -> String {
-    function_form(&provider.name)
-}
-
-/// `PYTHON_FUNCTION_ENTRY`.
-pub(crate) fn probe_macro(provider: &Provider, probe: &Probe) -> String {
-    format!(
-        "{}_{}",
-        provider_macro(provider),
-        macro_form(&probe.dtrace_name())
-    )
-}
-
-/// The probe's part of the function names: `function__entry`.
-pub(crate) fn probe_function(probe: &Probe) -> String {
-    function_form(&probe.dtrace_name())
-}
-
-/// The include guard `dtrace -h` writes: `_` and the macro form of the
-/// output file's name (`probes.h` gives `_PROBES_H`).
-pub(crate) fn include_guard(output_name: &str) -> String {
-    let base = output_name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(output_name);
-    let mut guard = String::from("_");
-    for c in base.chars() {
-        guard.push(if c.is_ascii_alphanumeric() {
-            c.to_ascii_uppercase()
-        } else {
-            '_'
-        });
-    }
-    guard
-}
+use probe_provider::{Argument, CType, IntType, Probe, ProviderFile, TypeClass};
+use probe_target::names::dtrace::include_guard;
 
 /// The header's default output name: the provider file's stem and `.h`.
 pub(crate) fn default_output_name(file: &ProviderFile) -> String {
@@ -92,80 +35,6 @@ pub(crate) fn prototype_type(arg: &Argument) -> String {
         return format!("const {}", ty.normalized);
     }
     ty.normalized.clone()
-}
-
-/// The type's name as libdtrace's CTF prints it (the native type, for the
-/// probe symbol's argument encoding on macOS).
-/// `string` is `char *`; `bool` is `_Bool`, the name D knows.
-pub(crate) fn ctf_name(ty: &CType) -> String {
-    if ty.class == TypeClass::String && !ty.normalized.contains('*') {
-        return "char *".to_string();
-    }
-    if ty.class == TypeClass::Bool {
-        return ty.normalized.replacen("bool", "_Bool", 1);
-    }
-    ty.normalized.clone()
-}
-
-/// The type name under qualifiers and pointers, when it is a typedef name
-/// libdtrace does not define itself: a project's own type (`http_req_t *`)
-/// or a system one (`off_t`, `uid_t`). Apple's `dtrace -h` lists those in
-/// the typedefs symbol, and libdtrace declares each as `typedef int NAME`
-/// when it rebuilds the provider at link time.
-pub(crate) fn unknown_typedef_name(ty: &CType) -> Option<String> {
-    let base = ty.normalized.split('*').next().unwrap_or("").trim();
-    let words: Vec<&str> = base
-        .split_whitespace()
-        .filter(|w| !matches!(*w, "const" | "volatile" | "restrict"))
-        .collect();
-    match words.as_slice() {
-        [name] if is_typedef_word(name) => Some((*name).to_string()),
-        _ => None,
-    }
-}
-
-fn is_typedef_word(word: &str) -> bool {
-    let builtin = matches!(
-        word,
-        "void"
-            | "char"
-            | "short"
-            | "int"
-            | "long"
-            | "float"
-            | "double"
-            | "signed"
-            | "unsigned"
-            | "bool"
-            | "_Bool"
-            | "string"
-    );
-    // libdtrace defines these itself (`_dtrace_typedefs_64` in dt_open.c),
-    // so they are never encoded.
-    let dtrace_builtin = matches!(
-        word,
-        "int8_t"
-            | "int16_t"
-            | "int32_t"
-            | "int64_t"
-            | "intptr_t"
-            | "ssize_t"
-            | "uint8_t"
-            | "uint16_t"
-            | "uint32_t"
-            | "uint64_t"
-            | "uchar_t"
-            | "ushort_t"
-            | "uint_t"
-            | "ulong_t"
-            | "u_longlong_t"
-            | "ptrdiff_t"
-            | "uintptr_t"
-            | "size_t"
-            | "id_t"
-            | "pid_t"
-    );
-    !builtin && !dtrace_builtin
 }
 
 /// The frame every DTrace-format header shares: the generated-file comment
@@ -270,11 +139,6 @@ pub(crate) fn tag_declarations(file: &ProviderFile) -> String {
         }
     }
     tags.concat()
-}
-
-/// Lower-case hexadecimal of each byte, as Apple's `dt_ld_encode_string`.
-pub(crate) fn hex(text: &str) -> String {
-    text.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `arg0, arg1, ...` for `n` arguments.

@@ -1,0 +1,30 @@
+# find_package(StaticProbes [version]) accepts this package when it is at
+# least the version asked for and has the same major version (CMake's
+# SameMajorVersion), or lies in a version range; on any architecture, as
+# the package holds no binaries. The version is FindStaticProbes.cmake's.
+file(STRINGS "${CMAKE_CURRENT_LIST_DIR}/FindStaticProbes.cmake" _StaticProbes_VERSION_LINE
+  REGEX "^set\\(_StaticProbes_MODULE_VERSION " LIMIT_COUNT 1)
+string(REGEX MATCH "[0-9]+(\\.[0-9]+)*" PACKAGE_VERSION "${_StaticProbes_VERSION_LINE}")
+unset(_StaticProbes_VERSION_LINE)
+
+set(PACKAGE_VERSION_COMPATIBLE FALSE)
+set(PACKAGE_VERSION_EXACT FALSE)
+if(PACKAGE_FIND_VERSION_RANGE)
+  if(PACKAGE_VERSION VERSION_GREATER_EQUAL PACKAGE_FIND_VERSION_MIN
+      AND ((PACKAGE_FIND_VERSION_RANGE_MAX STREQUAL "INCLUDE" AND PACKAGE_VERSION VERSION_LESS_EQUAL PACKAGE_FIND_VERSION_MAX)
+        OR (PACKAGE_FIND_VERSION_RANGE_MAX STREQUAL "EXCLUDE" AND PACKAGE_VERSION VERSION_LESS PACKAGE_FIND_VERSION_MAX)))
+    set(PACKAGE_VERSION_COMPATIBLE TRUE)
+  endif()
+elseif(NOT DEFINED PACKAGE_FIND_VERSION OR PACKAGE_FIND_VERSION STREQUAL "")
+  set(PACKAGE_VERSION_COMPATIBLE TRUE)
+else()
+  string(REGEX MATCH "^[0-9]+" _StaticProbes_MAJOR "${PACKAGE_VERSION}")
+  if(PACKAGE_VERSION VERSION_GREATER_EQUAL PACKAGE_FIND_VERSION
+      AND _StaticProbes_MAJOR STREQUAL PACKAGE_FIND_VERSION_MAJOR)
+    set(PACKAGE_VERSION_COMPATIBLE TRUE)
+  endif()
+  if(PACKAGE_VERSION VERSION_EQUAL PACKAGE_FIND_VERSION)
+    set(PACKAGE_VERSION_EXACT TRUE)
+  endif()
+  unset(_StaticProbes_MAJOR)
+endif()
