@@ -358,7 +358,7 @@ function parse_file(    t) {
   for (;;) {
     t = peek()
     if (K[t] == "E") return
-    if (K[t] == "G") bump()
+    if (K[t] == "G") pragma_tok[++npragma] = bump()
     else if (isid(t, "provider")) provider()
     else if (isid(t, "probe")) err_at(t, "probe declaration outside a provider: put it inside `provider NAME { ... };`")
     else if (K[t] == "I" && (T[t] == "typedef" || T[t] == "struct" || T[t] == "union" || T[t] == "enum")) skip_declaration()
@@ -469,7 +469,8 @@ function provider(    nt, pname, earlier, open, t, msg, nprobes_before, k) {
   for (;;) {
     t = peek()
     if (is(t, "}")) { bump(); break }
-    if (is(t, ";") || K[t] == "G") { bump(); continue }
+    if (K[t] == "G") { pragma_tok[++npragma] = bump(); continue }
+    if (is(t, ";")) { bump(); continue }
     if (isid(t, "probe")) { probe(pname); continue }
     if (K[t] == "E" || isid(t, "provider")) {
       msg = "missing `}` to close provider `" pname "` (opened at line " LN[open] ", column " CO[open] ")"
@@ -525,6 +526,26 @@ function probe(pname,    nt, args, arity) {
   }
   expect_punct(";", "after the declaration of probe `" T[nt] "`")
 }
+# `#pragma D attributes NAME/DATA/CLASS provider PROV GROUP` about a
+# provider of this file must be readable (macOS bakes the attributes into a
+# symbol, DTrace into the DOF); other pragmas are not ours to judge.
+function check_attributes(    k, t, w, nw, a, np, msg) {
+  for (k = 1; k <= npragma; k++) {
+    t = pragma_tok[k]
+    nw = split(T[t], w)
+    if (nw < 4 || w[1] != "attributes" || w[3] != "provider") continue
+    if (!(w[4] in provider_line)) continue
+    if (nw < 5) err_at(t, "`#pragma D attributes` for a provider needs a group: provider, module, function, name or args")
+    if (!(w[5] in attribute_group)) err_at(t, "unknown attribute group `" w[5] "`: expected provider, module, function, name or args")
+    np = split(w[2], a, "/")
+    if (w[2] == "" || np > 3) err_at(t, "bad attributes `" w[2] "`: expected NAME/DATA/CLASS, e.g. Evolving/Evolving/Common")
+    msg = ": expected Internal, Private, Obsolete, External, Unstable, Evolving, Stable or Standard"
+    if (!(tolower(a[1]) in stability)) err_at(t, "unknown stability `" a[1] "`" msg)
+    if (np >= 2 && !(tolower(a[2]) in stability)) err_at(t, "unknown stability `" a[2] "`" msg)
+    if (np >= 3 && !(tolower(a[3]) in dependency_class))
+      err_at(t, "unknown dependency class `" a[3] "`: expected Unknown, CPU, Platform, Group, ISA or Common")
+  }
+}
 # The parameters after "(", through ")": sets param_count and param_types.
 function params(pname,    t, types, count) {
   types = ""
@@ -551,7 +572,7 @@ function unexpected_in_params(t) {
   err_at(t, "expected `,` or `)` in the parameter list, found " describe(t))
 }
 function has_base() {
-  return s_signed + s_unsigned + s_char + s_short + s_int + s_long + s_float + s_double + s_void + s_bool + s_string > 0 || s_tagged != "" || s_typedef != ""
+  return s_signed + s_unsigned + s_char + s_short + s_int + s_long + s_float + s_double + s_void + s_bool + s_string + s_int128 > 0 || s_tagged != "" || s_typedef != ""
 }
 # One parameter: sets param_first (its first token) and param_norm (its
 # type, spelled one way per C type, as CType::normalized).
@@ -560,7 +581,7 @@ function param(    first, start, type_end, t, w, after_ptr, q, kw, tag, nx, writ
   start = pos
   type_end = pos
   s_const = s_volatile = s_signed = s_unsigned = s_char = s_short = s_int = s_long = 0
-  s_float = s_double = s_void = s_bool = s_string = 0
+  s_float = s_double = s_void = s_bool = s_string = s_int128 = 0
   s_tagged = s_typedef = s_kw = ""
   s_npt = 0
   for (;;) {
@@ -615,6 +636,7 @@ function param(    first, start, type_end, t, w, after_ptr, q, kw, tag, nx, writ
       else if (kw == "double") s_double++
       else if (kw == "void") s_void++
       else if (kw == "bool") s_bool++
+      else if (kw == "int128") s_int128++
       else if (kw == "string") s_string++
       bump(); type_end = pos
       continue
@@ -645,43 +667,52 @@ function param(    first, start, type_end, t, w, after_ptr, q, kw, tag, nx, writ
 }
 # Sets param_norm, or returns why the words make no type.
 function finish_type(    words, others, base, cls, out, k) {
-  words = s_signed + s_unsigned + s_char + s_short + s_int + s_long
-  others = s_float + s_double + s_void + s_bool + s_string + (s_tagged != "") + (s_typedef != "")
-  if (others > 1 || (others == 1 && words > 0 && !(s_double == 1 && words == s_long && s_long == 1)))
-    return "conflicting type names"
-  if (s_double == 1 && s_long == 1) { base = "long double"; cls = "wide" }
-  else if (others == 1) {
-    if (s_float) base = "float"
-    else if (s_double) base = "double"
-    else if (s_void) { base = "void"; cls = "void" }
-    else if (s_bool) base = "bool"
-    else if (s_string) { base = "string"; cls = "string" }
-    else if (s_tagged != "") { base = s_tagged; cls = s_kw }
-    else { base = s_typedef; if (base in wide_typedef) cls = "wide" }
+  if (s_int128 > 0) {
+    if (s_int128 > 1 || s_char + s_short + s_int + s_long + s_float + s_double > 0 || s_tagged != "" || s_typedef != "")
+      return "conflicting type names"
+    base = s_unsigned > 0 ? "unsigned __int128" : "__int128"
+    cls = "int128"
   } else {
-    if (s_signed + s_unsigned > 1) return "`signed` and `unsigned` can be given only once, not both"
-    if (s_char + s_short > 1 || s_int > 1 || s_long > 2) return "too many integer type words"
-    if (s_char) {
-      if (s_short + s_long + s_int > 0) return "`char` cannot be combined with `short`, `int` or `long`"
-      base = s_signed ? "signed char" : s_unsigned ? "unsigned char" : "char"
-    } else if (s_short) {
-      if (s_long > 0) return "`short` cannot be combined with `long`"
-      base = s_unsigned ? "unsigned short" : "short"
+    words = s_signed + s_unsigned + s_char + s_short + s_int + s_long
+    others = s_float + s_double + s_void + s_bool + s_string + (s_tagged != "") + (s_typedef != "")
+    if (others > 1 || (others == 1 && words > 0 && !(s_double == 1 && words == s_long && s_long == 1)))
+      return "conflicting type names"
+    if (s_double == 1 && s_long == 1) { base = "long double"; cls = "long double" }
+    else if (others == 1) {
+      if (s_float) base = "float"
+      else if (s_double) base = "double"
+      else if (s_void) { base = "void"; cls = "void" }
+      else if (s_bool) base = "bool"
+      else if (s_string) { base = "string"; cls = "string" }
+      else if (s_tagged != "") { base = s_tagged; cls = s_kw }
+      else { base = s_typedef; if (base in int128_typedef) cls = "int128" }
     } else {
-      base = s_long == 0 ? "int" : s_long == 1 ? "long" : "long long"
-      if (s_unsigned) base = "unsigned " base
+      if (s_signed + s_unsigned > 1) return "`signed` and `unsigned` can be given only once, not both"
+      if (s_char + s_short > 1 || s_int > 1 || s_long > 2) return "too many integer type words"
+      if (s_char) {
+        if (s_short + s_long + s_int > 0) return "`char` cannot be combined with `short`, `int` or `long`"
+        base = s_signed ? "signed char" : s_unsigned ? "unsigned char" : "char"
+      } else if (s_short) {
+        if (s_long > 0) return "`short` cannot be combined with `long`"
+        base = s_unsigned ? "unsigned short" : "short"
+      } else {
+        base = s_long == 0 ? "int" : s_long == 1 ? "long" : "long long"
+        if (s_unsigned) base = "unsigned " base
+      }
     }
   }
   out = (s_const ? "const " : "") (s_volatile ? "volatile " : "") base
   if (cls == "string" && s_npt) return "`string` is already a pointer; write `char *` for a pointer"
   if (s_npt == 0) {
     if (cls == "void") return "a parameter cannot have type `void`"
-    # Issue 9: a probe argument is a scalar of at most 8 bytes; SDT notes
-    # and DTrace carry 64-bit values, and a tracer misreads anything else.
+    # A probe argument travels in one register or stack slot: a scalar of
+    # at most 8 bytes. Anything larger makes a note every tracer misreads.
     if (cls == "struct" || cls == "union")
-      return "a " cls " cannot be passed by value: a probe argument is a scalar of at most 8 bytes; pass a pointer (`" base " *`)"
-    if (cls == "wide")
-      return "`" base "` is wider than 8 bytes, the most a probe argument carries; pass a pointer"
+      return "a " cls " passed by value cannot be a probe argument; pass a pointer (`" base " *`)"
+    if (cls == "long double")
+      return "`long double` (16 bytes) cannot be a probe argument, which is at most 8 bytes; pass a `double` or a pointer"
+    if (cls == "int128")
+      return "a 128-bit integer cannot be a probe argument, which is at most 8 bytes; pass it in two 64-bit halves or by pointer"
     param_norm = out
     return ""
   }
@@ -705,8 +736,14 @@ BEGIN {
   qualifier["restrict"] = "restrict"; qualifier["__restrict"] = "restrict"; qualifier["__restrict__"] = "restrict"
   n = split("signed unsigned char short int long float double void bool string", w, " ")
   for (i = 1; i <= n; i++) type_word[w[i]] = w[i]
-  type_word["__signed__"] = "signed"; type_word["_Bool"] = "bool"
-  wide_typedef["__int128"] = 1; wide_typedef["__int128_t"] = 1; wide_typedef["__uint128_t"] = 1
+  type_word["__signed__"] = "signed"; type_word["_Bool"] = "bool"; type_word["__int128"] = "int128"
+  int128_typedef["__int128_t"] = 1; int128_typedef["__uint128_t"] = 1
+  n = split("provider module function name args", w, " ")
+  for (i = 1; i <= n; i++) attribute_group[w[i]] = 1
+  n = split("Internal Private Obsolete External Unstable Evolving Stable Standard", w, " ")
+  for (i = 1; i <= n; i++) stability[tolower(w[i])] = 1
+  n = split("Unknown CPU Platform Group ISA Common", w, " ")
+  for (i = 1; i <= n; i++) dependency_class[tolower(w[i])] = 1
 }
 { rec[NR] = $0 }
 END {
@@ -723,6 +760,7 @@ END {
   lex()
   pos = 1
   parse_file()
+  check_attributes()
   for (k = 1; k <= nprobe; k++) {
     macro = pr_name[k]
     gsub(/__/, "_", macro)

@@ -1,5 +1,4 @@
-/* rejects: 4:14 __int128 */
-/* rejects-from: issue9 */
+/* rejects: 3:14 a 128-bit integer cannot be a probe argument */
 provider svc {
 	probe start(__int128);
 };

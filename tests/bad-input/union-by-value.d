@@ -1,5 +1,4 @@
-/* rejects: 5:14 union */
-/* rejects-from: issue9 */
+/* rejects: 4:14 a union passed by value cannot be a probe argument */
 union word { long l; double d; };
 provider svc {
 	probe start(union word);
