@@ -1049,7 +1049,7 @@ END {
       printf "%s:%s: error: probe %s: the header of %s does not define %s (the tool dropped the probe)\n", file, where[m], probe[m], tool, m
       bad = 1
     } else if (defined[m] && !fits[m]) {
-      printf "%s:%s: error: probe %s has %d argument%s, but the header of %s defines %s with %d%s\n", file, where[m], probe[m], want[m], want[m] == 1 ? "" : "s", tool, m, got[m], want[m] == 0 ? " (write () rather than (void) for this tool)" : ""
+      printf "%s:%s: error: probe %s has %d argument%s, but the header of %s defines %s with %d%s\n", file, where[m], probe[m], want[m], (want[m] == 1 ? "" : "s"), tool, m, got[m], (want[m] == 0 ? " (write () rather than (void) for this tool)" : "")
       bad = 1
     }
   }
