@@ -136,16 +136,21 @@ pub fn run(args: &ListArgs) -> Result<()> {
     .collect();
     if missing.is_empty() {
         let count: usize = declared.providers.iter().map(|p| p.probes.len()).sum();
-        let excused = if unused.is_empty() {
-            String::new()
+        if unused.is_empty() {
+            println!(
+                "{}: all {count} declared probes have sites in {}",
+                provider_path.display(),
+                linked.display()
+            );
         } else {
-            format!(" ({} of them unused on purpose)", unused.len())
-        };
-        println!(
-            "{}: all {count} declared probes have sites in {}{excused}",
-            provider_path.display(),
-            linked.display()
-        );
+            println!(
+                "{}: all {} probes in use have sites in {}; {} more declared unused on purpose",
+                provider_path.display(),
+                count - unused.len(),
+                linked.display(),
+                unused.len()
+            );
+        }
         return Ok(());
     }
     let mut messages: Vec<String> = missing
