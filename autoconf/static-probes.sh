@@ -1183,7 +1183,8 @@ is_elf () {
 # post-link-check PROGRAM|LIBRARY.la...: `probe-build list --check` of each
 # provider file over the programs and shared libraries together (a probe
 # needs a site in any of them), when STATIC_PROBES_POSTLINK=yes. The probes
-# of STATIC_PROBES_UNUSED (PROVIDER:NAME...) may have no site. Static
+# of STATIC_PROBES_UNUSED (PROVIDER:NAME or NAME...) may have no site: each
+# is given to the check of the file that declares it (`--unused`). Static
 # archives are skipped: their sites are in the programs that link them.
 post_link_check () {
   if test "${STATIC_PROBES_POSTLINK-no}" != yes; then
@@ -1222,35 +1223,40 @@ post_link_check () {
   status=0
   test -n "${STATIC_PROBES_PROVIDER_FILES-}" ||
     echo "$me: no provider file to check (STATIC_PROBES_PROVIDERS or STATIC_PROBES_CHECK in configure.ac name them)"
+  # Each probe of STATIC_PROBES_UNUSED goes to the check of the file that
+  # declares it (`list --check` refuses a name its file does not declare).
+  : >"$tmpdir/declared"
   for p in `provider_paths`; do
+    read_provider list "$p" >"$tmpdir/probes" || exit 1
+    sed "s|^.* |$p |" "$tmpdir/probes" >>"$tmpdir/declared"
+  done
+  for u in ${STATIC_PROBES_UNUSED-}; do
+    ${AWK:-awk} -v u="$u" '
+      { probe = $2; prov = probe; sub(/:.*/, "", prov); name = probe; sub(/^[^:]*:/, "", name) }
+      (index(u, ":") ? prov == substr(u, 1, index(u, ":") - 1) : name == u) { found = 1 }
+      END { exit !found }' "$tmpdir/declared" ||
+      die "STATIC_PROBES_UNUSED names $u, but no provider file of the package (${STATIC_PROBES_PROVIDER_FILES-}) declares its provider or a probe of that name"
+  done
+  for p in `provider_paths`; do
+    unused_args=`${AWK:-awk} -v file="$p" -v unused="${STATIC_PROBES_UNUSED-}" '
+      BEGIN { n = split(unused, u, " ") }
+      $1 == file {
+        prov = $2; sub(/:.*/, "", prov); name = $2; sub(/^[^:]*:/, "", name)
+        for (i = 1; i <= n; i++)
+          if ((index(u[i], ":") ? prov == substr(u[i], 1, index(u[i], ":") - 1) : name == u[i]) && !(u[i] in given)) {
+            given[u[i]] = 1
+            printf " --unused %s", u[i]
+          }
+      }' "$tmpdir/declared"`
     # shellcheck disable=SC2086 # the command is a word list; file names hold no blanks
-    if $STATIC_PROBES_LIST --check "$p" $files >"$tmpdir/check" 2>&1; then
-      cat "$tmpdir/check"
-      continue
-    fi
-    if ${AWK:-awk} -v unused=" ${STATIC_PROBES_UNUSED-} " '
-      /: error: probe [^ ]+ has no site in / {
-        p = $0
-        sub(/.*: error: probe /, "", p)
-        sub(/ .*/, "", p)
-        skipping = index(unused, " " p " ") > 0
-        if (skipping) { allowed = allowed " " p; next }
-        missing++
-        print
-        next
-      }
-      /^ / { if (!skipping) print; next }
-      /^probe-build: error: [0-9]+ of the probes/ { next }
-      { skipping = 0; other++; print }
-      END {
-        if (!missing && !other && allowed != "")
-          printf "%s: every other declared probe has a site (unused on purpose:%s)\n", file, allowed
-        exit (missing || other)
-      }' file="$p" "$tmpdir/check"; then
-      :
-    else
+    $STATIC_PROBES_LIST --check "$p"$unused_args $files >"$tmpdir/check" 2>&1
+    check_status=$?
+    cat "$tmpdir/check"
+    if test $check_status -ne 0; then
       status=1
-      echo "$me: error: a probe declared in $p has no site in$files; use it, remove it, or list it in STATIC_PROBES_UNUSED (PROVIDER:NAME) in Makefile.am"
+      if grep ': error: probe [^ ]* has no site in ' "$tmpdir/check" >/dev/null; then
+        echo "$me: error: a probe declared in $p has no site in$files; use it, remove it, or list it in STATIC_PROBES_UNUSED (PROVIDER:NAME) in Makefile.am"
+      fi
     fi
   done
   exit $status
