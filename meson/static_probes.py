@@ -434,6 +434,43 @@ def describe(tok):
     return "`%s`" % tok.text
 
 
+STABILITIES = ("Internal", "Private", "Obsolete", "External", "Unstable", "Evolving", "Stable",
+               "Standard")
+DEPENDENCY_CLASSES = ("Unknown", "CPU", "Platform", "Group", "ISA", "Common")
+ATTRIBUTE_GROUPS = ("provider", "module", "function", "name", "args")
+
+
+def provider_attributes_error(text, providers):
+    """Why a `#pragma D attributes ATTR provider PROV GROUP` line about one
+    of PROVIDERS cannot be read, or None (other pragmas are not checked)."""
+    words = text.split()
+    if not words or words[0] != "attributes" or len(words) < 3 or words[2] != "provider":
+        return None
+    if len(words) < 4 or words[3] not in providers:
+        return None
+    if len(words) < 5:
+        return ("`#pragma D attributes` for a provider needs a group: provider, module, "
+                "function, name or args")
+    if words[4] not in ATTRIBUTE_GROUPS:
+        return ("unknown attribute group `%s`: expected provider, module, function, name or args"
+                % words[4])
+    attributes = words[1]
+    parts = attributes.split("/")
+    if attributes == "" or len(parts) > 3:
+        return ("bad attributes `%s`: expected NAME/DATA/CLASS, e.g. Evolving/Evolving/Common"
+                % attributes)
+    def ascii_lower(word):
+        return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in word)
+    for word in parts[:2]:
+        if ascii_lower(word) not in [ascii_lower(n) for n in STABILITIES]:
+            return ("unknown stability `%s`: expected Internal, Private, Obsolete, External, "
+                    "Unstable, Evolving, Stable or Standard" % word)
+    if len(parts) == 3 and ascii_lower(parts[2]) not in [ascii_lower(n) for n in DEPENDENCY_CLASSES]:
+        return ("unknown dependency class `%s`: expected Unknown, CPU, Platform, Group, ISA or "
+                "Common" % parts[2])
+    return None
+
+
 def closing(open_text):
     return {"(": ")", "[": "]"}.get(open_text, "}")
 
@@ -455,7 +492,7 @@ class TypeSpec(object):
         self.is_volatile = False
         self.count = dict.fromkeys(
             ("signed", "unsigned", "char", "short", "int", "long", "float", "double",
-             "void", "bool", "string"), 0)
+             "void", "bool", "string", "int128"), 0)
         self.tagged = None
         self.typedef_name = None
         self.pointers = []
@@ -466,6 +503,12 @@ class TypeSpec(object):
 
     def base(self):
         c = self.count
+        if c["int128"] > 0:
+            others = c["char"] + c["short"] + c["int"] + c["long"] + c["float"] + c["double"]
+            if c["int128"] > 1 or others > 0 or self.tagged is not None or \
+                    self.typedef_name is not None:
+                raise ValueError("conflicting type names")
+            return ("unsigned __int128" if c["unsigned"] > 0 else "__int128", "int128")
         words = c["signed"] + c["unsigned"] + c["char"] + c["short"] + c["int"] + c["long"]
         others = c["float"] + c["double"] + c["void"] + c["bool"] + c["string"] + \
             (self.tagged is not None) + (self.typedef_name is not None)
@@ -473,7 +516,7 @@ class TypeSpec(object):
                           not (c["double"] == 1 and words == c["long"] and c["long"] == 1)):
             raise ValueError("conflicting type names")
         if c["double"] == 1 and c["long"] == 1:
-            return ("long double", "other")
+            return ("long double", "long double")
         if others == 1:
             if c["float"]:
                 return ("float", "float")
@@ -486,9 +529,11 @@ class TypeSpec(object):
             if c["string"]:
                 return ("string", "string")
             if self.tagged is not None:
-                return ("%s %s" % self.tagged, "other")
+                return ("%s %s" % self.tagged, "tagged")
             if self.typedef_name in KNOWN_TYPEDEFS:
                 return (self.typedef_name, "integer")
+            if self.typedef_name in ("__int128_t", "__uint128_t"):
+                return (self.typedef_name, "int128")
             return (self.typedef_name, "other")
         if c["signed"] + c["unsigned"] > 1:
             raise ValueError("`signed` and `unsigned` can be given only once, not both")
@@ -523,10 +568,22 @@ class TypeSpec(object):
         out += name
         if kind == "string" and self.pointers:
             raise ValueError("`string` is already a pointer; write `char *` for a pointer")
-        cls = {"char": "integer", "void": "other"}.get(kind, kind)
+        cls = {"char": "integer", "void": "other", "long double": "other", "int128": "other",
+               "tagged": "other"}.get(kind, kind)
         if not self.pointers:
+            # A probe argument travels in one register or stack slot: a
+            # scalar of at most 8 bytes.
             if kind == "void":
                 raise ValueError("a parameter cannot have type `void`")
+            if kind == "tagged" and not name.startswith("enum "):
+                raise ValueError("a %s passed by value cannot be a probe argument; pass a pointer "
+                                 "(`%s *`)" % (name.split(" ")[0], name))
+            if kind == "long double":
+                raise ValueError("`long double` (16 bytes) cannot be a probe argument, which is at "
+                                 "most 8 bytes; pass a `double` or a pointer")
+            if kind == "int128":
+                raise ValueError("a 128-bit integer cannot be a probe argument, which is at most 8 "
+                                 "bytes; pass it in two 64-bit halves or by pointer")
             return out, cls
         out += " "
         for i, quals in enumerate(self.pointers):
@@ -583,6 +640,7 @@ class Parser(object):
         self.tokens = tokens
         self.pos = 0
         self.providers = []
+        self.pragmas = []
         self.warnings = []
         self.provider_lines = {}
         self.probe_lines = {}
@@ -615,13 +673,23 @@ class Parser(object):
     def warn_at(self, tok, message):
         self.warnings.append((tok.span, message, tok.phys_line))
 
+    def apply_attributes(self):
+        """A malformed `#pragma D attributes ... provider NAME GROUP` about a
+        provider of this file is an error (crates/probe-provider's
+        attributes.rs); the attributes themselves are not needed here."""
+        names = set(p.name for p in self.providers)
+        for tok in self.pragmas:
+            message = provider_attributes_error(tok.text, names)
+            if message:
+                raise self.error_at(tok, message)
+
     def file(self):
         while True:
             tok = self.peek()
             if tok.kind == EOF:
                 return
             if tok.kind == PRAGMA:
-                self.bump()
+                self.pragmas.append(self.bump())
             elif tok.kind == IDENT and tok.text == "provider":
                 self.provider()
             elif tok.kind == IDENT and tok.text == "probe":
@@ -790,7 +858,7 @@ class Parser(object):
             if tok.is_punct(";"):
                 self.bump()
             elif tok.kind == PRAGMA:
-                self.bump()
+                self.pragmas.append(self.bump())
             elif tok.is_ident("probe"):
                 provider.probes.append(self.probe(provider))
             elif tok.kind == EOF or tok.is_ident("provider"):
@@ -924,7 +992,7 @@ class Parser(object):
         counted = {"signed": "signed", "__signed__": "signed", "unsigned": "unsigned",
                    "char": "char", "short": "short", "int": "int", "long": "long",
                    "float": "float", "double": "double", "void": "void", "bool": "bool",
-                   "_Bool": "bool", "string": "string"}
+                   "_Bool": "bool", "__int128": "int128", "string": "string"}
         while True:
             tok = self.peek()
             if tok.kind == IDENT:
@@ -1114,6 +1182,7 @@ def parse_text(path, text, preprocessed=False):
                                "-C (run the C preprocessor)" % (name, others), phys))
     try:
         parser.file()
+        parser.apply_attributes()
     except Failure as f:
         error = ProviderError(f.span.file, f.span.line, f.span.column, f.message)
         fill(error, lines, lexed.line_map, files, f.phys_line)
