@@ -16,6 +16,8 @@
 #   static_probes.py try STEP ...            (configure-time trials; see try_main)
 #   static_probes.py check [--probe-build PATH] [--tool ARG]... [--unused PROV:NAME]...
 #                          FILE.d FILE...
+#   static_probes.py trace [--tracer PATH | --skip WHY] [--provider FILE.d]... [-n PROV:NAME]...
+#                          [--expect LINE]... [--expect-file FILE] -- PROGRAM ARG...
 #
 # `read` prints one line per probe, `PROVIDER:NAME ARITY MACRO`, or with
 # --json the whole model; a provider file with an error gives
@@ -1364,7 +1366,8 @@ class Settings(object):
     """What configure found, as the generator passes it to every step."""
 
     OPTIONS = ("--mode", "--tool", "--flag", "--gflag", "--cc", "--cflag", "--enabled",
-               "--probe-build", "--unused", "--check", "--dir", "--bits", "--kind", "--output")
+               "--probe-build", "--unused", "--check", "--dir", "--bits", "--kind", "--output",
+               "--tracer", "--skip", "--provider", "-n", "--expect", "--expect-file")
 
     def __init__(self, argv, flags=()):
         self.args = Args(argv, flags=flags, values=self.OPTIONS)
@@ -1680,9 +1683,24 @@ def first_words(text, limit=300):
 
 def try_main(argv):
     if not argv:
-        fail("usage: %s try header|stub|rewrite [settings]" % ME, 2)
+        fail("usage: %s try header|stub|rewrite|tracer [settings]" % ME, 2)
     step = argv[0]
     settings = Settings(argv[1:])
+    if step == "tracer":
+        # probe-build's own binary (the tool may be a link named dtrace to
+        # it), and whether it has the trace command.
+        pb = find_probe_build(settings)
+        if not pb:
+            return answer(False, "probe-build was not found (on PATH, or as [binaries] "
+                                 "probe-build in a machine file)")
+        try:
+            res = subprocess.run([pb, "trace", "--help"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError as e:
+            return answer(False, "%s cannot run: %s" % (pb, e.strerror))
+        if res.returncode != 0:
+            return answer(False, "%s has no trace command (an older probe-build)" % pb)
+        return answer(True, pb)
     work = settings.args.get("--dir")
     if not work:
         fail("try: --dir is required", 2)
@@ -1820,6 +1838,96 @@ def check_main(argv):
     except OSError as e:
         fail("cannot run `%s`: %s" % (shown(cmd), e.strerror))
     return 1 if res.returncode != 0 else 0
+
+
+# ---------------------------------------------------------------------------
+# Trace tests: a program run under `probe-build trace` (ptrace, as the user
+# running meson test: no root, no kernel tracer), every probe hit compared,
+# in order, with the expected lines. Exit 77 (skipped) where the tracer
+# cannot run: configure's reason (--skip), or ptrace refused here.
+# ---------------------------------------------------------------------------
+
+def first_difference(expected, traced):
+    for i in range(max(len(expected), len(traced))):
+        want = expected[i] if i < len(expected) else "(nothing)"
+        got = traced[i] if i < len(traced) else "(nothing)"
+        if want != got:
+            return "line %d: expected `%s`, traced `%s`" % (i + 1, want, got)
+    return None
+
+
+def trace_main(argv):
+    settings = Settings(argv)
+    a = settings.args
+    command = settings.positional
+    expected = list(a.all("--expect"))
+    for path in a.all("--expect-file"):
+        try:
+            with open(path, encoding="utf-8") as f:
+                expected += [l.rstrip("\r\n") for l in f if l.strip() and not l.startswith("#")]
+        except OSError as e:
+            fail("--expect-file %s: %s" % (path, e.strerror))
+    if not command:
+        fail("usage: %s trace [--provider FILE.d]... [-n PROVIDER:NAME]... [--expect LINE]... "
+             "[--expect-file FILE] -- PROGRAM ARG..." % ME, 2)
+    if not expected:
+        fail("trace: no --expect line and no --expect-file: say which probe hits you expect", 2)
+    skip = a.get("--skip")
+    if skip:
+        print("skipped: %s" % skip)
+        return SKIP
+    tracer = a.get("--tracer")
+    if not tracer:
+        fail("trace: no --tracer and no --skip (run it through static_probes_trace)", 2)
+    cmd = [tracer, "trace"]
+    providers = a.all("--provider")
+    for provider in providers:
+        cmd += ["--provider", provider]
+    if providers:
+        pre = cpp_flags(settings.flags)
+        cmd += (["-C"] if pre.cpp else []) + pre.cpp_args
+    for name in a.all("-n"):
+        cmd += ["-n", name]
+    folder = tempfile.mkdtemp(prefix="static-probes-trace.")
+    try:
+        out_file = os.path.join(folder, "trace.txt")
+        cmd += ["-o", out_file, "--"] + command
+        try:
+            res = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+        except OSError as e:
+            fail("cannot run `%s`: %s" % (shown(cmd), e.strerror))
+        traced = []
+        if os.path.exists(out_file):
+            with open(out_file, encoding="utf-8", errors="replace") as f:
+                traced = f.read().splitlines()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    err = res.stderr.decode("utf-8", "replace")
+    program_out = res.stdout.decode("utf-8", "replace") + err
+    refused = re.search(r"^probe-build: error: (cannot trace the program.*)$", err, re.M)
+    if res.returncode != 0 and refused:
+        print("skipped: ptrace is not allowed here: %s" % refused.group(1))
+        return SKIP
+    difference = first_difference(expected, traced)
+    if res.returncode == 0 and difference is None:
+        print("`%s`: %d probe hits, as expected:" % (shown(cmd), len(traced)))
+        for line in traced:
+            print("  " + line)
+        return 0
+    report = ["%s: error: the probes did not fire as expected: `%s`" % (ME, shown(cmd))]
+    if res.returncode != 0:
+        report.append("exit status: %d" % res.returncode)
+    if difference:
+        report.append(difference)
+    report.append("expected:")
+    report += ["  " + l for l in expected]
+    report.append("traced:")
+    report += ["  " + l for l in traced]
+    report.append("the program's (and the tracer's) output:")
+    report.append(program_out.rstrip("\n"))
+    sys.stderr.write("\n".join(report) + "\n")
+    return 1
 
 
 # ---------------------------------------------------------------------------
@@ -1990,6 +2098,7 @@ COMMANDS = {
     "objects": objects_main,
     "try": try_main,
     "check": check_main,
+    "trace": trace_main,
     "validate": validate_main,
 }
 
