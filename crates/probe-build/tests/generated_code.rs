@@ -612,7 +612,9 @@ fn bad_rust_type_is_an_error() {
 fn colliding_rust_names_are_an_error() {
     let dir = scratch("collide");
     let file = dir.join("collide.d");
-    std::fs::write(&file, "provider p {\n  probe a__b();\n  probe a_b();\n};\n").unwrap();
+    // `a___b` is the C macro `P_A__B` but the Rust name `a_b`. (`a__b` and
+    // `a_b` already make one C macro, which the provider reader refuses.)
+    std::fs::write(&file, "provider p {\n  probe a___b();\n  probe a_b();\n};\n").unwrap();
     let err = Build::new()
         .file(&file)
         .target("x86_64-unknown-linux-gnu")
