@@ -6,6 +6,7 @@
 # SYNOPSIS
 #
 #   STATIC_PROBES_INIT([DEFAULT])
+#   STATIC_PROBES_PROVIDERS([PROVIDER.d ...])
 #   STATIC_PROBES_CHECK([PROVIDER.d ...])
 #
 # DESCRIPTION
@@ -18,6 +19,9 @@
 #     --with-dtrace=check    static probes on when a working tool is found
 #     --without-dtrace       no-op probe macros (the default, unless DEFAULT
 #                            says yes or check)
+#     --disable-probe-check  no post-link check in "make check" (it is on by
+#                            default when the tool is probe-build;
+#                            --enable-probe-check asks for it with any tool)
 #
 #   and the precious variables DTRACE (the tool: a DTrace, SystemTap's
 #   dtrace wrapper, or "probe-build dtrace") and DTRACEFLAGS (given to every
@@ -43,7 +47,12 @@
 #                     touching the program's; rewrite: -G rewrites them),
 #                     STATIC_PROBES_GFLAGS (-64, -xnolibs, ...),
 #                     STATIC_PROBES_LIBS, STATIC_PROBES_SH (the build
-#                     helper), DTRACE, DTRACEFLAGS
+#                     helper), STATIC_PROBES_POSTLINK (yes or no: the
+#                     post-link check), STATIC_PROBES_LIST (the
+#                     `probe-build list` command it runs),
+#                     STATIC_PROBES_PROVIDER_FILES and
+#                     STATIC_PROBES_HEADER_FILES (see below), DTRACE,
+#                     DTRACEFLAGS
 #     AM_CONDITIONAL: STATIC_PROBES_ENABLED, STATIC_PROBES_NEED_OBJECT
 #
 #   The build steps are done by static-probes.sh, which must sit in the
@@ -52,11 +61,25 @@
 #   is written by static-probes.sh with sh and awk alone, so such a build
 #   needs no DTrace, no SystemTap and no Rust.
 #
+#   STATIC_PROBES_PROVIDERS names the package's provider files (relative to
+#   $srcdir), checks each as STATIC_PROBES_CHECK does, and writes its header
+#   into the build folder (DIR/NAME.d gives DIR/NAME.h; make remakes it
+#   when the provider changes, and distclean removes it). It never writes
+#   over a header that was not generated (the package's own NAME.h beside
+#   NAME.d): configure stops instead. With it, the rules of static-probes.am
+#   need one line per target that holds probe sites (the short form).
+#
 #   STATIC_PROBES_CHECK runs the header step over each of the package's
 #   provider files (relative to $srcdir) at configure time and compiles the
 #   result, so that a broken provider file or a tool that cannot read it
-#   stops configure with a message naming the file, instead of failing
-#   later in make. It requires STATIC_PROBES_INIT (with its default).
+#   stops configure with a message naming the file and line, instead of
+#   failing later in make. Whatever the tool, the step first reads the file
+#   with static-probes.sh's own strict reader (a lenient tool, such as
+#   SystemTap's dtrace, drops what it cannot parse and exits 0), then checks
+#   that the tool's header defines the macro of every declared probe with
+#   as many arguments. It writes no file: the package's own rules make the
+#   header (the long form). Both macros require STATIC_PROBES_INIT (with
+#   its default) and list the files in STATIC_PROBES_PROVIDER_FILES.
 #
 #   Example configure.ac:
 #
@@ -67,25 +90,23 @@
 #     AC_PROG_CC
 #     LT_INIT
 #     STATIC_PROBES_INIT
-#     STATIC_PROBES_CHECK([hello_probes.d])
+#     STATIC_PROBES_PROVIDERS([hello_probes.d])
 #     AC_CONFIG_HEADERS([config.h])
 #     AC_CONFIG_FILES([Makefile])
 #     AC_OUTPUT
 #
-#   Example Makefile.am (see static-probes.am for the rules it offers):
+#   Example Makefile.am, a program linked with a libtool library (see
+#   static-probes.am for the long form):
 #
-#     include $(srcdir)/build-aux/static-probes.am
-#     BUILT_SOURCES = hello_probes.h
-#     hello_probes.h: hello_probes.d
-#             $(AM_V_GEN)$(STATIC_PROBES_GEN_HEADER) $(srcdir)/hello_probes.d $@
+#     include $(top_srcdir)/build-aux/static-probes.am
+#     lib_LTLIBRARIES = libgreet.la
+#     libgreet_la_SOURCES = greet.c
+#     libgreet_la_LDFLAGS = -version-info 0:0:0
+#     libgreet_la_LINK = $(STATIC_PROBES_LINK) $(libgreet_la_LDFLAGS)
 #     bin_PROGRAMS = hello
 #     hello_SOURCES = hello.c
-#     nodist_hello_SOURCES = hello_probes.h
-#     if STATIC_PROBES_NEED_OBJECT
-#     hello_LDADD = hello-probes.o
-#     endif
-#     hello-probes.o: hello_probes.d $(hello_OBJECTS)
-#             $(AM_V_GEN)$(STATIC_PROBES_GEN_OBJECT) $(srcdir)/hello_probes.d $@ $(hello_OBJECTS)
+#     hello_LDADD = libgreet.la
+#     hello_LINK = $(STATIC_PROBES_LINK)
 #
 #   Installation: copy static_probes.m4 into the package's macro folder
 #   (or into `aclocal --print-ac-dir`), and static-probes.sh and
@@ -100,7 +121,7 @@
 #   and this notice are preserved.  This file is offered as-is, without any
 #   warranty.
 
-#serial 1
+#serial 3
 
 AC_DEFUN([STATIC_PROBES_INIT], [dnl
 AC_REQUIRE([AC_PROG_CC])dnl
@@ -115,6 +136,12 @@ AC_ARG_WITH([dtrace],
      dtrace tool, PATH names it, "check" uses one when it works; default:
      ]m4_default([$1], [no]))],
   [], [with_dtrace=m4_default([$1], [no])])dnl
+AC_ARG_ENABLE([probe-check],
+  [AS_HELP_STRING([--disable-probe-check],
+    [do not check in "make check" that every declared probe has a site in
+     the linked programs and libraries (on by default when the dtrace tool
+     is probe-build; --enable-probe-check asks for it with any tool)])],
+  [], [enable_probe_check=auto])dnl
 _STATIC_PROBES_SHELL_FNS
 static_probes=no
 static_probes_g_mode=none
@@ -146,6 +173,7 @@ AS_IF([test "$static_probes" = yes],
    AS_IF([test -n "$static_probes_libs"], [LIBS="$static_probes_libs $LIBS"])])
 AC_MSG_CHECKING([whether to compile in static probes])
 AC_MSG_RESULT([$static_probes])
+_STATIC_PROBES_POSTLINK
 STATIC_PROBES=$static_probes
 STATIC_PROBES_G_MODE=$static_probes_g_mode
 STATIC_PROBES_GFLAGS=$static_probes_gflags
@@ -155,12 +183,57 @@ AC_SUBST([STATIC_PROBES_G_MODE])dnl
 AC_SUBST([STATIC_PROBES_GFLAGS])dnl
 AC_SUBST([STATIC_PROBES_LIBS])dnl
 AC_SUBST([STATIC_PROBES_SH])dnl
+AC_SUBST([STATIC_PROBES_POSTLINK])dnl
+AC_SUBST([STATIC_PROBES_LIST])dnl
+STATIC_PROBES_PROVIDER_FILES=
+STATIC_PROBES_HEADER_FILES=
+AC_SUBST([STATIC_PROBES_PROVIDER_FILES])dnl
+AC_SUBST([STATIC_PROBES_HEADER_FILES])dnl
 m4_ifdef([AM_CONDITIONAL], [dnl
 AM_CONDITIONAL([STATIC_PROBES_ENABLED], [test "$static_probes" = yes])dnl
 AM_CONDITIONAL([STATIC_PROBES_NEED_OBJECT],
   [test "$static_probes" = yes && test "$static_probes_g_mode" != none])dnl
 ])dnl
 ])# STATIC_PROBES_INIT
+
+
+# _STATIC_PROBES_POSTLINK
+# -----------------------
+# Whether "make check" runs `probe-build list --check` over the linked
+# programs and libraries (static-probes.am): by default when the tool is
+# probe-build (as "probe-build dtrace" or a link named dtrace), with any
+# tool for --enable-probe-check (probe-build must then be found), never for
+# --disable-probe-check. Sets STATIC_PROBES_POSTLINK (yes or no) and
+# STATIC_PROBES_LIST (the `probe-build list` command).
+AC_DEFUN([_STATIC_PROBES_POSTLINK], [dnl
+STATIC_PROBES_POSTLINK=no
+STATIC_PROBES_LIST=
+AS_CASE([$static_probes:$enable_probe_check:$static_probes_cv_kind],
+  [yes:yes:*|yes:auto:probe-build*], [dnl
+   # probe-build behind the tool: the first word of DTRACE, or what a link
+   # named dtrace points at; then probe-build in PATH.
+   set dummy $DTRACE
+   static_probes_prog=$[2]
+   AS_CASE([$static_probes_prog],
+     [*/dtrace|dtrace],
+       [static_probes_to=`ls -l "$static_probes_prog" 2>/dev/null | sed -n 's/.* -> //p'`
+        AS_CASE([$static_probes_to],
+          [/*], [static_probes_prog=$static_probes_to],
+          [?*], [static_probes_prog=`dirname "$static_probes_prog"`/$static_probes_to])])
+   AS_IF([test -z "$STATIC_PROBES_PROBE_BUILD"],
+     [AC_PATH_PROG([STATIC_PROBES_PROBE_BUILD], [probe-build])])
+   for static_probes_cand in "$static_probes_prog" "$STATIC_PROBES_PROBE_BUILD"; do
+     AS_IF([test -n "$static_probes_cand" &&
+            "$static_probes_cand" list --help 2>/dev/null | grep -e --check >/dev/null],
+       [STATIC_PROBES_LIST="$static_probes_cand list"
+        STATIC_PROBES_POSTLINK=yes
+        break])
+   done
+   AS_IF([test "$STATIC_PROBES_POSTLINK:$enable_probe_check" = no:yes],
+     [AC_MSG_ERROR([--enable-probe-check: probe-build (with `list --check') is not found in PATH nor behind DTRACE=$DTRACE])])])
+AC_MSG_CHECKING([whether make check checks that every probe has a site])
+AC_MSG_RESULT([$STATIC_PROBES_POSTLINK${STATIC_PROBES_LIST:+ ($STATIC_PROBES_LIST --check)}])
+])
 
 
 # _STATIC_PROBES_SHELL_FNS
@@ -385,26 +458,71 @@ done
 # -------------------------------------
 AC_DEFUN([STATIC_PROBES_CHECK], [dnl
 AC_REQUIRE([STATIC_PROBES_INIT])dnl
-m4_foreach_w([static_probes_file], [$1], [dnl
-AC_MSG_CHECKING([whether the probe header from ]static_probes_file[ compiles])
-rm -f conftest_sp.h conftest_sp.err
-AS_ECHO(["$as_me:${as_lineno-$LINENO}: static-probes.sh header $srcdir/]static_probes_file[ (STATIC_PROBES=$static_probes DTRACE=$DTRACE DTRACEFLAGS=$DTRACEFLAGS)"]) >&AS_MESSAGE_LOG_FD
+m4_foreach_w([static_probes_file], [$1],
+  [_STATIC_PROBES_CHECK_ONE(static_probes_file)])dnl
+])
+
+
+# STATIC_PROBES_PROVIDERS([PROVIDER.d ...])
+# -----------------------------------------
+# STATIC_PROBES_CHECK, which also writes each file's header (DIR/NAME.d
+# gives DIR/NAME.h in the build folder, listed in
+# STATIC_PROBES_HEADER_FILES). Both list the files in
+# STATIC_PROBES_PROVIDER_FILES for the rules of static-probes.am.
+AC_DEFUN([STATIC_PROBES_PROVIDERS], [dnl
+AC_REQUIRE([STATIC_PROBES_INIT])dnl
+m4_foreach_w([static_probes_file], [$1],
+  [_STATIC_PROBES_CHECK_ONE(static_probes_file, [header])])dnl
+])
+
+
+# _STATIC_PROBES_CHECK_ONE(PROVIDER.d, [header])
+# ----------------------------------------------
+m4_define([_STATIC_PROBES_CHECK_ONE], [dnl
+AC_MSG_CHECKING([whether the probe header from $1 compiles])
+static_probes_h=conftest_sp.h
+m4_if([$2], [header], [dnl
+static_probes_h=`echo "$1" | sed 's/\.d$//'`.h
+# Never over a header of the package's own (CPython keeps a hand-written
+# pydtrace.h beside pydtrace.d): a header made here says it was generated.
+AS_IF([test -f "$srcdir/$static_probes_h" && test "`cd "$srcdir" && pwd`" != "`pwd`"],
+  [AC_MSG_RESULT([no])
+   AC_MSG_ERROR([$srcdir/$static_probes_h exists: STATIC_PROBES@&t@_PROVIDERS makes $static_probes_h from $1 in the build folder (if it was left by a build in the source folder, run "make distclean" there)])])
+AS_IF([test -f "$static_probes_h" && sed 5q "$static_probes_h" | grep 'Generated by' >/dev/null],
+  [cp "$static_probes_h" conftest_sp.old],
+  [test -f "$static_probes_h"],
+  [AC_MSG_RESULT([no])
+   AC_MSG_ERROR([$static_probes_h was not generated: STATIC_PROBES@&t@_PROVIDERS would write it from $1; rename one of them (or use STATIC_PROBES@&t@_CHECK and a rule of your own)])])
+AS_CASE([$static_probes_h], [*/*], [AS_MKDIR_P([`dirname "$static_probes_h"`])])
+])dnl
+rm -f conftest_sp.err
+AS_ECHO(["$as_me:${as_lineno-$LINENO}: static-probes.sh header $srcdir/$1 $static_probes_h (STATIC_PROBES=$static_probes DTRACE=$DTRACE DTRACEFLAGS=$DTRACEFLAGS)"]) >&AS_MESSAGE_LOG_FD
 AS_IF([STATIC_PROBES=$static_probes DTRACE=$DTRACE DTRACEFLAGS=$DTRACEFLAGS AWK=$AWK \
-         ${SHELL} "$static_probes_aux/static-probes.sh" header "$srcdir/]static_probes_file[" conftest_sp.h 2>conftest_sp.err],
+         ${SHELL} "$static_probes_aux/static-probes.sh" header "$srcdir/$1" "$static_probes_h" 2>conftest_sp.err],
   [cat conftest_sp.err >&AS_MESSAGE_LOG_FD
-   AC_COMPILE_IFELSE([AC_LANG_SOURCE([[#include "conftest_sp.h"
+   AC_COMPILE_IFELSE([AC_LANG_SOURCE([[#include "$static_probes_h"
 int main (void) { return 0; }]])],
      [AC_MSG_RESULT([yes])],
      [AC_MSG_RESULT([no])
+      m4_if([$2], [header], [rm -f "$static_probes_h"
+      test -f conftest_sp.old && mv conftest_sp.old "$static_probes_h"])
       rm -f conftest_sp*
-      AC_MSG_ERROR([the probe header made from ]static_probes_file[ does not compile (see config.log)])])],
+      AC_MSG_ERROR([the probe header made from $1 does not compile (see config.log)])])],
   [AC_MSG_RESULT([no])
    cat conftest_sp.err >&AS_MESSAGE_LOG_FD
    sed 's/^/  /' conftest_sp.err >&2
    static_probes_why=`grep -v '^static-probes.sh: ' conftest_sp.err | sed 1q`
    test -n "$static_probes_why" || static_probes_why=`sed 1q conftest_sp.err`
    rm -f conftest_sp*
-   AC_MSG_ERROR([the probe header step failed on ]static_probes_file[: $static_probes_why])])
-rm -f conftest_sp*
+   AC_MSG_ERROR([the probe header step failed on $1: $static_probes_why])])
+m4_if([$2], [header], [dnl
+# An unchanged header keeps its time, so nothing is rebuilt for it.
+AS_IF([test -f conftest_sp.old && cmp -s conftest_sp.old "$static_probes_h"],
+  [mv -f conftest_sp.old "$static_probes_h"])
+AS_CASE([" $STATIC_PROBES_HEADER_FILES "], [*" $static_probes_h "*], [],
+  [STATIC_PROBES_HEADER_FILES="${STATIC_PROBES_HEADER_FILES:+$STATIC_PROBES_HEADER_FILES }$static_probes_h"])
 ])dnl
+AS_CASE([" $STATIC_PROBES_PROVIDER_FILES "], [*" $1 "*], [],
+  [STATIC_PROBES_PROVIDER_FILES="${STATIC_PROBES_PROVIDER_FILES:+$STATIC_PROBES_PROVIDER_FILES }$1"])
+rm -f conftest_sp*
 ])

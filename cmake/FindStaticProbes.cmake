@@ -38,22 +38,33 @@ Options and cache variables
   the cache entry before calling ``find_package``.
 
 ``DTRACE``
-  The tool: a DTrace, SystemTap's ``dtrace`` wrapper or ``probe-build``
-  (called as ``probe-build dtrace``).  Taken from the cache, else from the
-  ``DTRACE`` environment variable, else searched (``dtrace``, then
-  ``probe-build``).
+  The tool: a DTrace (Oracle's DTrace for Linux included), SystemTap's
+  ``dtrace`` wrapper or ``probe-build`` (called as ``probe-build dtrace``).
+  Taken from the cache, else from the ``DTRACE`` environment variable, else
+  searched (``dtrace``, then ``probe-build``).
 
 ``DTRACEFLAGS``
   Extra flags for the tool, given to both ``-h`` and ``-G`` (for example
   ``-C -I${CMAKE_SOURCE_DIR}/include``).  Also read from the environment.
 
+``STATIC_PROBES_PROBE_BUILD``
+  ``probe-build`` for the helpers: the headers for Oracle's DTrace, the
+  post-link check, trace tests.  The tool itself when it is ``probe-build``,
+  else this path (searched when unset; ``OFF``: none).
+
 ``STATIC_PROBES_CHECK``
   The post-link check, ``probe-build list --check``: every probe a provider
   file declares must have a site in the programs and libraries it is
   attached to, once they are linked.  ``AUTO`` (the default): on when the
-  tool is ``probe-build`` (also as a link named ``dtrace``) and programs
-  carry SDT notes.  ``ON``: also with another tool, with ``probe-build``
-  from ``STATIC_PROBES_CHECK_TOOL`` (searched when unset).  ``OFF``: never.
+  tool is ``probe-build`` (also as a link named ``dtrace``), or when
+  ``probe-build`` writes the headers for Oracle's DTrace (it reads the
+  DOF).  ``ON``: also with another tool.  ``OFF``: never.
+
+``STATIC_PROBES_TRACE_TESTS``
+  The tests of ``static_probes_add_trace_test``.  ``AUTO`` (the default):
+  run where ``probe-build trace`` can run them, reported as skipped (with
+  the reason) elsewhere.  ``ON``: configuring stops where it cannot.
+  ``OFF``: skipped.
 
 Result variables
 ^^^^^^^^^^^^^^^^
@@ -70,7 +81,12 @@ Result variables
   The command line that acts as ``dtrace`` (``probe-build`` gets ``dtrace``
   appended).
 ``StaticProbes_TOOL_KIND``
-  ``DTRACE``, ``SYSTEMTAP``, ``PROBE_BUILD`` or ``NONE``.
+  ``DTRACE``, ``ORACLE`` (Oracle's DTrace for Linux), ``SYSTEMTAP``,
+  ``PROBE_BUILD`` or ``NONE``.
+``StaticProbes_HEADER_COMMAND``
+  The command that writes the headers: ``<tool> <flags> -h``, or for
+  Oracle's DTrace ``probe-build header --flavor oracle`` when
+  ``probe-build`` is at hand.
 ``StaticProbes_NEEDS_G``
   True when programs must link an object made by ``dtrace -G``.
 ``StaticProbes_G_NEEDS_OBJECTS``
@@ -81,8 +97,16 @@ Result variables
   detection found them needed).
 ``StaticProbes_LINK_LIBRARIES``
   What linking needs besides the probe object (``elf`` on FreeBSD).
+``StaticProbes_OBJCOPY``, ``StaticProbes_NO_PIE``
+  Oracle's DTrace: the ``objcopy`` run over each object ``dtrace -G``
+  rewrote (GNU ld refuses their relocations in a PIE otherwise); or, when
+  that does not help, executables are linked with ``-no-pie``.
+``StaticProbes_PROBE_BUILD``
+  The ``probe-build`` used for the helpers (empty when none).
 ``StaticProbes_CHECK``, ``StaticProbes_CHECK_COMMAND``
   True when the post-link check runs; the ``probe-build`` it runs.
+``StaticProbes_TRACE``, ``StaticProbes_TRACE_REASON``
+  True when trace tests run; why not.
 ``StaticProbes_VERSION``
   The version of this module.
 
@@ -101,6 +125,11 @@ compile; a program using it is linked without a ``-G`` object (macOS needs
 none); else ``-G`` runs without objects (SystemTap's wrapper and
 ``probe-build`` write a stub object), else over the program's objects
 (Solaris, illumos, FreeBSD), retrying with ``-64``/``-32`` and ``-lelf``.
+Oracle's DTrace for Linux is told by its header (``__dtraceenabled_P___N``
+takes a ``uint32_t *``); ``-G`` runs over the objects with ``-64``/``-32``
+and ``-xnolibs``, then ``objcopy`` over them, else programs link with
+``-no-pie`` (a warning says so); a warning also says when the ``-G``
+object makes hardened programs lose their CET or BTI/PAC marks.
 Results are cached and printed.
 
 Functions
@@ -154,6 +183,31 @@ Functions
   attached); a declared probe without a site fails the build, named at its
   declaration.  ``UNUSED`` lists probes left without a site on purpose
   (``name`` or ``provider:name``).
+
+  Where ``dtrace -G`` rewrites objects, a program or shared library holds
+  one ``-G`` object: its ``-G`` run also covers the static libraries with
+  the same provider file that it links directly (copies of their objects
+  with probe sites are linked before the archive).
+
+.. command:: static_probes_add_trace_test
+
+  .. code-block:: cmake
+
+    static_probes_add_trace_test(<name> COMMAND <program> [<arg>...]
+                                 EXPECT <line>...
+                                 [PROBES <provider:name>...]
+                                 [PROVIDERS <provider.d>...]
+                                 [WORKING_DIRECTORY <dir>])
+
+  Adds a test (``add_test``) that runs the program under ``probe-build
+  trace``, which needs no root, and passes when the program exits with 0
+  and the trace, line by line, is ``EXPECT``: one ``provider:name(args)``
+  line per probe hit, in order, as ``probe-build trace`` prints them
+  (``hello:greet("cmake", 1)``).  ``PROBES`` traces only those probes
+  (``-n``, ``*`` wildcards); ``PROVIDERS`` adds provider files for the
+  argument types (those attached to the program's target are used
+  already).  Reported as skipped, with the reason, where the tracer cannot
+  run (see ``STATIC_PROBES_TRACE_TESTS``).
 
 .. command:: static_probes_disabled_header
 
@@ -1361,8 +1415,17 @@ function(_static_probes_tool_header provider output flags compiler)
   endif()
   set(tmp "${output}.tmp")
   file(REMOVE "${tmp}")
-  execute_process(COMMAND ${ARGN} -h -s "${provider}" -o "${tmp}" RESULT_VARIABLE rc)
-  string(REPLACE ";" " " cmd "${ARGN} -h -s ${provider}")
+  # ARGN: `dtrace ... -h`, or `probe-build header ...`, which takes the
+  # provider file without -s.
+  set(command ${ARGN})
+  list(GET command 1 word)
+  if(word STREQUAL "header")
+    list(APPEND command "${provider}")
+  else()
+    list(APPEND command -s "${provider}")
+  endif()
+  execute_process(COMMAND ${command} -o "${tmp}" RESULT_VARIABLE rc)
+  string(REPLACE ";" " " cmd "${command}")
   if(NOT rc STREQUAL "0" OR NOT EXISTS "${tmp}")
     file(REMOVE "${tmp}")
     message(FATAL_ERROR "StaticProbes: `${cmd}` failed (${rc})")
@@ -1405,69 +1468,101 @@ function(_static_probes_tool_header provider output flags compiler)
   file(RENAME "${tmp}" "${output}")
 endfunction()
 
-# The post-link check: `probe-build list --check` over the linked files;
-# a probe listed as unused may lack a site. probe-build has no option for
-# that, so its report is filtered here: each missing probe is one
-# "FILE:LINE:COL: error: probe PROV:NAME has no site in ..." line followed
-# by the source line and a caret.
+# The post-link check: `probe-build list --check` over the linked files,
+# probes listed as unused passed with --unused. probe-build's report (each
+# missing probe at its declaration) is passed through; a hint follows.
 function(_static_probes_check stamp unused)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  set(kept "")
-  set(missing 0)
-  set(excused "")
-  if(NOT rc STREQUAL "0")
-    set(rest "${err}")
-    set(skipping FALSE)
-    while(NOT rest STREQUAL "")
-      string(FIND "${rest}" "\n" nl)
-      if(nl LESS 0)
-        set(line "${rest}")
-        set(rest "")
-      else()
-        string(SUBSTRING "${rest}" 0 ${nl} line)
-        math(EXPR nl "${nl} + 1")
-        string(SUBSTRING "${rest}" ${nl} -1 rest)
-      endif()
-      if(skipping AND line MATCHES "^ ")
-        continue()
-      endif()
-      set(skipping FALSE)
-      if(line MATCHES ": error: probe ([A-Za-z0-9_]+):([A-Za-z0-9_]+) has no site")
-        set(probe_name "${CMAKE_MATCH_2}")
-        set(full_name "${CMAKE_MATCH_1}:${CMAKE_MATCH_2}")
-        if(probe_name IN_LIST unused OR full_name IN_LIST unused)
-          list(APPEND excused "${full_name}")
-          set(skipping TRUE)
-          continue()
-        endif()
-        math(EXPR missing "${missing} + 1")
-      elseif(line MATCHES "^probe-build: error: [0-9]+ of the probes .* have no site")
-        continue()
-      endif()
-      string(APPEND kept "${line}\n")
-    endwhile()
-    if(kept STREQUAL "" AND excused STREQUAL "")
-      # Failed without saying why.
-      string(REPLACE ";" " " cmd "${ARGN}")
-      set(kept "StaticProbes: `${cmd}` failed (${rc})\n")
-    endif()
+  set(command ${ARGN})
+  if(unused)
+    list(REMOVE_DUPLICATES unused)
+    string(REPLACE ";" "," unused "${unused}")
+    # After `list --check PROVIDER.d`.
+    list(INSERT command 4 --unused "${unused}")
   endif()
-  if(NOT kept STREQUAL "")
-    if(missing GREATER 0)
-      string(APPEND kept "StaticProbes: ${missing} declared probe(s) have no site in what was linked; fire them, or list the ones left unused on purpose with UNUSED in static_probes_add_provider()")
-    else()
-      string(STRIP "${kept}" kept)
+  execute_process(COMMAND ${command} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc STREQUAL "0")
+    string(STRIP "${err}" report)
+    if(report STREQUAL "")
+      string(REPLACE ";" " " cmd "${command}")
+      set(report "StaticProbes: `${cmd}` failed (${rc})")
+    elseif(report MATCHES ": error: probe [^ ]+ has no site")
+      string(APPEND report "\nStaticProbes: fire these probes, or list those left unused on purpose with UNUSED in static_probes_add_provider()")
     endif()
-    _static_probes_stop(kept)
+    _static_probes_stop(report)
   endif()
   get_filename_component(dir "${stamp}" DIRECTORY)
   file(MAKE_DIRECTORY "${dir}")
-  string(REPLACE ";" ", " excused "${excused}")
-  if(excused STREQUAL "")
-    file(WRITE "${stamp}" "every declared probe has a site\n")
-  else()
-    file(WRITE "${stamp}" "every declared probe has a site, but for those listed as unused: ${excused}\n")
+  file(WRITE "${stamp}" "${out}")
+endfunction()
+
+# A trace test: the program under `probe-build trace`; the trace must be
+# the expected lines, in order, and the program must exit with 0.
+function(_static_probes_trace_test)
+  if(_sp_skip)
+    message(NOTICE "StaticProbes: skipped: ${_sp_skip}")
+    return()
   endif()
+  set(command "${_sp_tracer}" trace)
+  list(REMOVE_DUPLICATES _sp_providers)
+  list(REMOVE_ITEM _sp_providers "")
+  foreach(provider IN LISTS _sp_providers)
+    list(APPEND command --provider "${provider}")
+  endforeach()
+  if(_sp_providers)
+    list(APPEND command ${_sp_flags})
+  endif()
+  foreach(probe IN LISTS _sp_probes)
+    list(APPEND command -n "${probe}")
+  endforeach()
+  file(REMOVE "${_sp_trace_file}")
+  list(APPEND command -o "${_sp_trace_file}" -- "${_sp_program}" ${_sp_args})
+  execute_process(COMMAND ${command} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  file(READ "${_sp_expected_file}" expected)
+  set(traced "")
+  if(EXISTS "${_sp_trace_file}")
+    file(READ "${_sp_trace_file}" traced)
+  endif()
+  string(REPLACE ";" " " shown "${command}")
+  if(rc STREQUAL "0" AND traced STREQUAL expected)
+    string(REGEX MATCHALL "\n" hits "${traced}")
+    list(LENGTH hits hits)
+    message(NOTICE "StaticProbes: `${shown}`: ${hits} probe hits, as expected:\n${traced}")
+    return()
+  endif()
+  set(report "StaticProbes: trace test failed: `${shown}`")
+  if(NOT rc STREQUAL "0")
+    string(APPEND report "\nexit status: ${rc}")
+  endif()
+  # The first line that differs.
+  string(REGEX REPLACE "\n$" "" want "${expected}")
+  string(REGEX REPLACE "\n$" "" got "${traced}")
+  string(REPLACE ";" "\\;" want "${want}")
+  string(REPLACE ";" "\\;" got "${got}")
+  string(REPLACE "\n" ";" want "${want}")
+  string(REPLACE "\n" ";" got "${got}")
+  list(LENGTH want want_n)
+  list(LENGTH got got_n)
+  set(i 0)
+  while(i LESS want_n OR i LESS got_n)
+    set(a "(nothing)")
+    set(b "(nothing)")
+    if(i LESS want_n)
+      list(GET want ${i} a)
+    endif()
+    if(i LESS got_n)
+      list(GET got ${i} b)
+    endif()
+    if(NOT a STREQUAL b)
+      math(EXPR line "${i} + 1")
+      string(APPEND report "\nline ${line}: expected `${a}`, traced `${b}`")
+      break()
+    endif()
+    math(EXPR i "${i} + 1")
+  endwhile()
+  string(APPEND report "\nexpected (${_sp_expected_file}):\n${expected}traced (${_sp_trace_file}):\n${traced}")
+  string(APPEND report "the program's output:\n${out}${err}")
+  message(NOTICE "${report}")
+  message(FATAL_ERROR "StaticProbes: the probes did not fire as expected")
 endfunction()
 
 if(CMAKE_SCRIPT_MODE_FILE AND DEFINED StaticProbes_SCRIPT_ACTION)
@@ -1492,6 +1587,9 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED StaticProbes_SCRIPT_ACTION)
     endif()
     _static_probes_check("${StaticProbes_SCRIPT_OUTPUT}" "${StaticProbes_SCRIPT_UNUSED}"
       ${StaticProbes_SCRIPT_COMMAND} ${_sp_files})
+  elseif(StaticProbes_SCRIPT_ACTION STREQUAL "trace-test")
+    include("${StaticProbes_SCRIPT_SETTINGS}")
+    _static_probes_trace_test()
   elseif(StaticProbes_SCRIPT_ACTION STREQUAL "g-objects")
     # dtrace -G over a target's objects rewrites them in place.  Keep a
     # pristine copy of each, and restore it when the object on disk is the
@@ -1517,19 +1615,73 @@ if(CMAKE_SCRIPT_MODE_FILE AND DEFINED StaticProbes_SCRIPT_ACTION)
       endif()
       list(APPEND objects "${obj}")
     endforeach()
+    # A program or library also covers the static libraries it links that
+    # share its provider file: fresh copies of their pristine objects that
+    # hold probe sites go through the same -G run, and are linked (through
+    # a response file) before the archives, which then give nothing more.
+    get_filename_component(copies "${_sp_static_objects}" DIRECTORY)
+    set(copies "${copies}/static-objects")
+    file(REMOVE_RECURSE "${copies}")
+    set(covered "")
+    set(response "")
+    if(NOT _sp_type STREQUAL "STATIC_LIBRARY")
+      set(n 0)
+      foreach(entry IN LISTS _sp_static_libraries)
+        string(REPLACE "|" ";" parts "${entry}")
+        list(GET parts 0 library)
+        list(GET parts 1 key)
+        list(REMOVE_AT parts 0 1)
+        if(NOT key STREQUAL _sp_key OR NOT library IN_LIST _sp_links)
+          continue()
+        endif()
+        foreach(obj IN LISTS parts)
+          set(pristine "${obj}")
+          if(EXISTS "${obj}.sdt-orig")
+            set(pristine "${obj}.sdt-orig")
+          endif()
+          file(STRINGS "${pristine}" sites REGEX "^__dtrace" LIMIT_COUNT 1)
+          if(NOT sites)
+            continue()
+          endif()
+          math(EXPR n "${n} + 1")
+          get_filename_component(name "${obj}" NAME)
+          set(copy "${copies}/${n}-${name}")
+          file(MAKE_DIRECTORY "${copies}")
+          execute_process(COMMAND "${CMAKE_COMMAND}" -E copy "${pristine}" "${copy}")
+          list(APPEND covered "${copy}")
+          string(REGEX REPLACE "([\"\\\\])" "\\\\\\1" quoted "${copy}")
+          string(APPEND response "\"${quoted}\"\n")
+        endforeach()
+      endforeach()
+      file(WRITE "${_sp_static_objects}" "${response}")
+    endif()
     get_filename_component(out_dir "${_sp_output}" DIRECTORY)
     file(MAKE_DIRECTORY "${out_dir}")
     set(tmp "${_sp_output}.tmp")
     file(REMOVE "${tmp}")
-    execute_process(COMMAND ${_sp_command} -G -s "${_sp_provider}" -o "${tmp}" ${objects}
+    execute_process(COMMAND ${_sp_command} -G -s "${_sp_provider}" -o "${tmp}" ${objects} ${covered}
       WORKING_DIRECTORY "${out_dir}" RESULT_VARIABLE rc)
+    # Oracle's DTrace: its rewritten call sites keep a relocation, R_X86_64_NONE
+    # against a symbol in section SHN_SUNW_IGNORE, which GNU ld refuses in a
+    # position-independent executable; objcopy writes it against symbol 0.
+    # (-G finds no sites in an object after that: hence the pristine copies.)
+    if(rc STREQUAL "0" AND EXISTS "${tmp}" AND _sp_objcopy)
+      foreach(obj IN LISTS objects covered)
+        execute_process(COMMAND "${_sp_objcopy}" "${obj}" "${obj}.sdt-objcopy" RESULT_VARIABLE rc)
+        if(NOT rc STREQUAL "0")
+          set(rc "${rc} (${_sp_objcopy} ${obj})")
+          break()
+        endif()
+        file(RENAME "${obj}.sdt-objcopy" "${obj}")
+      endforeach()
+    endif()
     if(NOT rc STREQUAL "0" OR NOT EXISTS "${tmp}")
       foreach(obj IN LISTS objects)
         execute_process(COMMAND "${CMAKE_COMMAND}" -E copy "${obj}.sdt-orig" "${obj}")
         execute_process(COMMAND touch -r "${obj}.sdt-orig" "${obj}")
       endforeach()
       file(REMOVE "${tmp}")
-      string(REPLACE ";" " " cmd "${_sp_command} -G -s ${_sp_provider} -o ${tmp} ${objects}")
+      string(REPLACE ";" " " cmd "${_sp_command} -G -s ${_sp_provider} -o ${tmp} ${objects} ${covered}")
       message(FATAL_ERROR "StaticProbes: `${cmd}` failed (${rc})")
     endif()
     foreach(obj IN LISTS objects)
@@ -1558,7 +1710,9 @@ endif()
 set(_StaticProbes_RESULT_VARIABLES _StaticProbes_MODULE_FILE StaticProbes_ENABLED
   StaticProbes_EXECUTABLE StaticProbes_COMMAND StaticProbes_TOOL_KIND StaticProbes_NEEDS_G
   StaticProbes_G_NEEDS_OBJECTS StaticProbes_DTRACEFLAGS StaticProbes_LINK_LIBRARIES
-  StaticProbes_CHECK StaticProbes_CHECK_COMMAND)
+  StaticProbes_HEADER_COMMAND StaticProbes_HEADER_TOOL StaticProbes_OBJCOPY StaticProbes_NO_PIE
+  StaticProbes_PROBE_BUILD StaticProbes_CHECK StaticProbes_CHECK_COMMAND
+  StaticProbes_TRACE StaticProbes_TRACE_REASON)
 macro(_static_probes_publish_results)
   set_property(GLOBAL PROPERTY _StaticProbes_RESULT_VARIABLES "${_StaticProbes_RESULT_VARIABLES}")
   foreach(_sp_var IN LISTS _StaticProbes_RESULT_VARIABLES)
@@ -1578,19 +1732,25 @@ macro(_static_probes_compiler out)
   endif()
 endmacro()
 
+# Loads the results when a function is called where find_package's
+# variables are not visible (a sibling directory).
+macro(_static_probes_load_results caller)
+  if(NOT DEFINED StaticProbes_ENABLED OR NOT DEFINED _StaticProbes_MODULE_FILE)
+    get_property(_sp_known GLOBAL PROPERTY StaticProbes_ENABLED SET)
+    if(NOT _sp_known)
+      message(FATAL_ERROR "${caller}: call find_package(StaticProbes) first")
+    endif()
+    get_property(_sp_variables GLOBAL PROPERTY _StaticProbes_RESULT_VARIABLES)
+    foreach(_sp_var IN LISTS _sp_variables)
+      get_property(${_sp_var} GLOBAL PROPERTY ${_sp_var})
+    endforeach()
+  endif()
+endmacro()
+
 function(static_probes_add_provider)
   cmake_parse_arguments(PARSE_ARGV 0 arg "PUBLIC" "HEADER" "FLAGS;UNUSED")
   set(usage "static_probes_add_provider(<target>... <provider.d> [HEADER <name.h>] [PUBLIC] [FLAGS <flag>...] [UNUSED <probe>...])")
-  if(NOT DEFINED StaticProbes_ENABLED OR NOT DEFINED _StaticProbes_MODULE_FILE)
-    get_property(known GLOBAL PROPERTY StaticProbes_ENABLED SET)
-    if(NOT known)
-      message(FATAL_ERROR "static_probes_add_provider: call find_package(StaticProbes) first")
-    endif()
-    get_property(variables GLOBAL PROPERTY _StaticProbes_RESULT_VARIABLES)
-    foreach(var IN LISTS variables)
-      get_property(${var} GLOBAL PROPERTY ${var})
-    endforeach()
-  endif()
+  _static_probes_load_results(static_probes_add_provider)
   # Like set_target_properties(): the targets, then what they get.
   set(targets ${arg_UNPARSED_ARGUMENTS})
   list(LENGTH targets count)
@@ -1675,12 +1835,22 @@ function(_static_probes_attach target provider header_name public extra_flags co
     list(APPEND tool_env "CC=${CMAKE_C_COMPILER}")
   endif()
   set(command ${StaticProbes_COMMAND} ${flags})
+  # The header: `dtrace -h -s PROVIDER -o OUT`, or for Oracle's DTrace
+  # `probe-build header --flavor oracle PROVIDER -o OUT`.
+  if(StaticProbes_HEADER_TOOL)
+    _static_probes_preprocessor_flags("${flags}" pp_flags)
+    set(header_command "${StaticProbes_HEADER_TOOL}" header --flavor oracle ${pp_flags})
+    set(header_tool "${StaticProbes_HEADER_TOOL}")
+  else()
+    set(header_command ${command} -h)
+    set(header_tool ${StaticProbes_EXECUTABLE})
+  endif()
 
   # The outputs also depend on a file that changes only when the settings
   # do (probes switched on or off, another tool or flags), so no generator
   # has to notice the changed command line by itself.
   set(settings_stamp "${dir}/${base}.settings")
-  set(settings_text "enabled=${StaticProbes_ENABLED}\nneeds_g=${StaticProbes_NEEDS_G}\ncommand=${command}\n")
+  set(settings_text "enabled=${StaticProbes_ENABLED}\nneeds_g=${StaticProbes_NEEDS_G}\ncommand=${command}\nheader=${header_command}\nobjcopy=${StaticProbes_OBJCOPY}\n")
   set(old_settings "")
   if(EXISTS "${settings_stamp}")
     file(READ "${settings_stamp}" old_settings)
@@ -1694,11 +1864,11 @@ function(_static_probes_attach target provider header_name public extra_flags co
       COMMAND ${tool_env} "${CMAKE_COMMAND}" -DStaticProbes_SCRIPT_ACTION=header
         "-DStaticProbes_SCRIPT_INPUT=${provider}"
         "-DStaticProbes_SCRIPT_OUTPUT=${header}"
-        "-DStaticProbes_SCRIPT_COMMAND=${command}"
+        "-DStaticProbes_SCRIPT_COMMAND=${header_command}"
         "-DStaticProbes_SCRIPT_FLAGS=${flags}"
         "-DStaticProbes_SCRIPT_COMPILER=${compiler}"
         -P "${_StaticProbes_MODULE_FILE}"
-      DEPENDS "${provider}" ${StaticProbes_EXECUTABLE} "${_StaticProbes_MODULE_FILE}" "${settings_stamp}"
+      DEPENDS "${provider}" ${header_tool} "${_StaticProbes_MODULE_FILE}" "${settings_stamp}"
       WORKING_DIRECTORY "${dir}"
       COMMENT "Generating ${header_name} from ${base}.d for ${target} (${StaticProbes_TOOL_KIND})"
       VERBATIM)
@@ -1713,6 +1883,8 @@ function(_static_probes_attach target provider header_name public extra_flags co
       VERBATIM)
   endif()
   target_sources(${target} PRIVATE "${header}")
+  # For trace tests: the argument types of the target's probes.
+  set_property(TARGET ${target} APPEND PROPERTY _STATIC_PROBES_PROVIDERS "${provider}")
   if(public)
     target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${include_dir}>")
   else()
@@ -1751,8 +1923,8 @@ function(_static_probes_attach target provider header_name public extra_flags co
     return()
   endif()
 
-  # Solaris, illumos, FreeBSD: dtrace -G over the target's own objects,
-  # just before they are linked or archived.
+  # Solaris, illumos, FreeBSD, Oracle Linux: dtrace -G over the target's
+  # own objects, just before they are linked or archived.
   if(type STREQUAL "OBJECT_LIBRARY")
     message(FATAL_ERROR "static_probes_add_provider(${target}): with ${StaticProbes_TOOL_KIND} `dtrace -G` runs over the objects at link time; attach the provider to the executable or library that links this object library")
   endif()
@@ -1762,13 +1934,29 @@ function(_static_probes_attach target provider header_name public extra_flags co
     message(FATAL_ERROR "static_probes_add_provider(${target}): ${target} already has the provider file ${earlier}; where `dtrace -G` runs over the objects, give each target one provider file (several providers can share one file)")
   endif()
   set_property(TARGET ${target} PROPERTY _STATIC_PROBES_G_PROVIDER "${provider}")
+  string(MD5 key "${provider}")
+  set_property(TARGET ${target} PROPERTY _STATIC_PROBES_G_KEY "${key}")
   set(object "${dir}/$<CONFIG>/${base}.o")
   set(settings "${dir}/$<CONFIG>/g-objects.cmake")
+  set(static_objects "${dir}/$<CONFIG>/static-objects.rsp")
+  # A program or library holds one DOF object (a second one clashes on
+  # `__SUNW_dof`, and Oracle's runtime refuses to register it): its -G run
+  # also covers the static libraries with the same provider file that it
+  # links. They are registered here, read when the build files are written.
+  if(NOT TARGET StaticProbes::static_libraries)
+    add_library(StaticProbes::static_libraries INTERFACE IMPORTED GLOBAL)
+  endif()
   file(GENERATE OUTPUT "${settings}" CONTENT
 "set(_sp_command [==[${command}]==])
 set(_sp_provider [==[${provider}]==])
 set(_sp_output [==[${object}]==])
 set(_sp_objects [==[$<TARGET_OBJECTS:${target}>]==])
+set(_sp_objcopy [==[${StaticProbes_OBJCOPY}]==])
+set(_sp_type [==[${type}]==])
+set(_sp_key [==[${key}]==])
+set(_sp_links [==[$<TARGET_PROPERTY:${target},LINK_LIBRARIES>]==])
+set(_sp_static_libraries [==[$<GENEX_EVAL:$<TARGET_PROPERTY:StaticProbes::static_libraries,INTERFACE_STATIC_PROBES_LIBRARIES>>]==])
+set(_sp_static_objects [==[${static_objects}]==])
 ")
   add_custom_command(TARGET ${target} PRE_LINK
     COMMAND ${tool_env} "${CMAKE_COMMAND}" -DStaticProbes_SCRIPT_ACTION=g-objects
@@ -1777,20 +1965,82 @@ set(_sp_objects [==[$<TARGET_OBJECTS:${target}>]==])
     COMMENT "Running dtrace -G over the objects of ${target}"
     VERBATIM)
   if(type STREQUAL "STATIC_LIBRARY")
-    # Not archived: nothing refers to the -G object, so a link would never
-    # pull it out of the archive. The library's users link it directly
-    # (it is made when the archive is, before any of them links).
-    target_link_options(${target} INTERFACE "$<BUILD_INTERFACE:${object}>")
+    set_property(TARGET StaticProbes::static_libraries APPEND PROPERTY INTERFACE_STATIC_PROBES_LIBRARIES
+      "${target}|${key}|$<JOIN:$<TARGET_OBJECTS:${target}>,|>")
+    # The -G object is not archived: nothing refers to it, so a link would
+    # never pull it out of the archive. The library's users link it
+    # directly (it is made when the archive is, before any of them links),
+    # unless their own -G run covers the library.
+    set(covered "$<AND:$<STREQUAL:$<TARGET_PROPERTY:_STATIC_PROBES_G_KEY>,${key}>,$<IN_LIST:${target},$<TARGET_PROPERTY:LINK_LIBRARIES>>>")
+    target_link_options(${target} INTERFACE "$<$<NOT:${covered}>:$<BUILD_INTERFACE:${object}>>")
+    if(StaticProbes_NO_PIE)
+      target_link_options(${target} INTERFACE "$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:-no-pie>")
+    endif()
     if(StaticProbes_LINK_LIBRARIES)
       target_link_libraries(${target} INTERFACE ${StaticProbes_LINK_LIBRARIES})
     endif()
   else()
-    target_link_options(${target} PRIVATE "${object}")
+    # The -G object, and the copies of the covered static libraries'
+    # objects that hold probe sites (written by the PRE_LINK step): linked
+    # before the archives, they define everything those members would, so
+    # the linker takes nothing more from them for those objects.
+    target_link_options(${target} PRIVATE "${object}" "@${static_objects}")
+    if(StaticProbes_NO_PIE AND type STREQUAL "EXECUTABLE")
+      target_link_options(${target} PRIVATE -no-pie)
+    endif()
     if(StaticProbes_LINK_LIBRARIES)
       target_link_libraries(${target} PRIVATE ${StaticProbes_LINK_LIBRARIES})
     endif()
   endif()
   set_property(TARGET ${target} APPEND PROPERTY ADDITIONAL_CLEAN_FILES "${object}")
+endfunction()
+
+function(static_probes_add_trace_test name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "WORKING_DIRECTORY" "COMMAND;EXPECT;PROBES;PROVIDERS")
+  set(usage "static_probes_add_trace_test(<name> COMMAND <program> [<arg>...] EXPECT <line>... [PROBES <provider:name>...] [PROVIDERS <provider.d>...] [WORKING_DIRECTORY <dir>])")
+  _static_probes_load_results(static_probes_add_trace_test)
+  if(arg_UNPARSED_ARGUMENTS OR NOT arg_COMMAND OR NOT DEFINED arg_EXPECT)
+    message(FATAL_ERROR "static_probes_add_trace_test(${name}): usage: ${usage}")
+  endif()
+  list(GET arg_COMMAND 0 program)
+  list(REMOVE_AT arg_COMMAND 0)
+  set(providers "")
+  foreach(provider IN LISTS arg_PROVIDERS)
+    get_filename_component(provider "${provider}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND providers "${provider}")
+  endforeach()
+  if(TARGET ${program})
+    # The program's own providers, when read (at generate time).
+    list(APPEND providers "$<TARGET_PROPERTY:${program},_STATIC_PROBES_PROVIDERS>")
+    set(program "$<TARGET_FILE:${program}>")
+  endif()
+  set(working_directory "${arg_WORKING_DIRECTORY}")
+  if(NOT working_directory)
+    set(working_directory "${CMAKE_CURRENT_BINARY_DIR}")
+  endif()
+  _static_probes_preprocessor_flags("${StaticProbes_DTRACEFLAGS}" pp_flags)
+  set(dir "${CMAKE_CURRENT_BINARY_DIR}/static_probes/tests/${name}")
+  set(config_dir "${dir}$<$<BOOL:$<CONFIG>>:/$<CONFIG>>")
+  # The expected lines as written, outside any generator expression.
+  string(REPLACE ";" "\n" expected "${arg_EXPECT}")
+  file(WRITE "${dir}/expected.txt" "${expected}\n")
+  file(GENERATE OUTPUT "${config_dir}/settings.cmake" CONTENT
+"set(_sp_skip [==[${StaticProbes_TRACE_REASON}]==])
+set(_sp_tracer [==[${StaticProbes_PROBE_BUILD}]==])
+set(_sp_program [==[${program}]==])
+set(_sp_args [==[${arg_COMMAND}]==])
+set(_sp_providers [==[${providers}]==])
+set(_sp_flags [==[${pp_flags}]==])
+set(_sp_probes [==[${arg_PROBES}]==])
+set(_sp_expected_file [==[${dir}/expected.txt]==])
+set(_sp_trace_file [==[${config_dir}/trace.txt]==])
+")
+  add_test(NAME ${name}
+    COMMAND "${CMAKE_COMMAND}" -DStaticProbes_SCRIPT_ACTION=trace-test
+      "-DStaticProbes_SCRIPT_SETTINGS=${config_dir}/settings.cmake"
+      -P "${_StaticProbes_MODULE_FILE}"
+    WORKING_DIRECTORY "${working_directory}")
+  set_tests_properties(${name} PROPERTIES SKIP_REGULAR_EXPRESSION "StaticProbes: skipped: ")
 endfunction()
 
 # The post-link check of one provider file: one target per provider file in
@@ -1867,7 +2117,7 @@ macro(_static_probes_fail reason)
   return()
 endmacro()
 
-function(_static_probes_try_project dir lang command flags link_libs out_var log_var)
+function(_static_probes_try_project dir lang command flags link_libs objcopy no_pie out_var log_var)
   # A whole little project built with the same generator: the real -G
   # flow, over real objects, through this very module.
   file(REMOVE_RECURSE "${dir}")
@@ -1882,8 +2132,11 @@ set(StaticProbes_G_NEEDS_OBJECTS TRUE)
 set(StaticProbes_TOOL_KIND [==[${StaticProbes__KIND}]==])
 set(StaticProbes_EXECUTABLE [==[${StaticProbes__EXE}]==])
 set(StaticProbes_COMMAND [==[${command}]==])
+set(StaticProbes_HEADER_TOOL [==[${header_tool}]==])
 set(StaticProbes_DTRACEFLAGS [==[${flags}]==])
 set(StaticProbes_LINK_LIBRARIES [==[${link_libs}]==])
+set(StaticProbes_OBJCOPY [==[${objcopy}]==])
+set(StaticProbes_NO_PIE [==[${no_pie}]==])
 ")
   file(WRITE "${dir}/src/CMakeLists.txt"
 "cmake_minimum_required(VERSION 3.16)
@@ -1896,7 +2149,7 @@ static_probes_add_provider(conftest conftest.d HEADER conftest_probes.h)
   set(cmake_flags "-DCMAKE_${lang}_COMPILER=${CMAKE_${lang}_COMPILER}"
                   "-DCMAKE_${lang}_FLAGS=${CMAKE_${lang}_FLAGS}")
   foreach(var IN ITEMS CMAKE_TOOLCHAIN_FILE CMAKE_SYSROOT CMAKE_${lang}_COMPILER_TARGET
-      CMAKE_POSITION_INDEPENDENT_CODE)
+      CMAKE_POSITION_INDEPENDENT_CODE CMAKE_EXE_LINKER_FLAGS CMAKE_LINKER)
     if(DEFINED ${var})
       list(APPEND cmake_flags "-D${var}=${${var}}")
     endif()
@@ -1911,6 +2164,36 @@ static_probes_add_provider(conftest conftest.d HEADER conftest_probes.h)
   set(${out_var} ${_sp_project_ok} PARENT_SCOPE)
   set(${log_var} "${log}" PARENT_SCOPE)
   unset(_sp_project_ok CACHE)
+endfunction()
+
+# The preprocessor flags among <flags> (-C, -I, -D, -U, with their values):
+# what probe-build's header and list --check take of DTRACEFLAGS.
+function(_static_probes_preprocessor_flags flags out_var)
+  set(kept "")
+  set(next FALSE)
+  foreach(flag IN LISTS flags)
+    if(next OR flag MATCHES "^-[CIDU]")
+      list(APPEND kept "${flag}")
+    endif()
+    set(next FALSE)
+    if(flag MATCHES "^-[IDU]$")
+      set(next TRUE)
+    endif()
+  endforeach()
+  set(${out_var} "${kept}" PARENT_SCOPE)
+endfunction()
+
+# The hardening marks of the GNU property note of <file> (readelf -n):
+# "IBT", "SHSTK", "BTI", "PAC"; empty without readelf or a note.
+function(_static_probes_marks file out_var)
+  set(marks "")
+  if(CMAKE_READELF AND EXISTS "${file}")
+    execute_process(COMMAND "${CMAKE_READELF}" -n "${file}" OUTPUT_VARIABLE notes ERROR_QUIET)
+    if(notes MATCHES "(x86|AArch64) feature: ([^\n]*)")
+      string(REGEX MATCHALL "IBT|SHSTK|BTI|PAC" marks "${CMAKE_MATCH_2}")
+    endif()
+  endif()
+  set(${out_var} "${marks}" PARENT_SCOPE)
 endfunction()
 
 function(_static_probes_detect)
@@ -1978,7 +2261,10 @@ int main(int argc, char **argv)
   endif()
   message(STATUS "StaticProbes: `${command_text} -h` writes a header - yes")
 
-  # 2. Which kind of tool answered.
+  # 2. Which kind of tool answered. Oracle's DTrace for Linux is told by
+  # its header: illumos' sites, but an is-enabled call that stores a flag
+  # (`__dtraceenabled_PROV___NAME(uint32_t *)`), which illumos' header
+  # cannot serve.
   file(READ "${_sp_work}/conftest_probes.h" header_text)
   execute_process(COMMAND ${command} --version
     RESULT_VARIABLE rc OUTPUT_VARIABLE version_text ERROR_VARIABLE version_err)
@@ -1986,10 +2272,46 @@ int main(int argc, char **argv)
     set(kind PROBE_BUILD)
   elseif(header_text MATCHES "Systemtap|systemtap|<sys/sdt.h>")
     set(kind SYSTEMTAP)
+  elseif(header_text MATCHES "__dtraceenabled_[A-Za-z0-9_]+\\(uint32_t \\*")
+    set(kind ORACLE)
   else()
     set(kind DTRACE)
   endif()
   set(StaticProbes__KIND "${kind}")
+  set(header_command ${command} ${flags} -h)
+  set(header_tool "")
+  if(kind STREQUAL "ORACLE")
+    execute_process(COMMAND ${command} -V OUTPUT_VARIABLE version ERROR_VARIABLE version_err)
+    string(STRIP "${version}${version_err}" version)
+    string(REGEX REPLACE "^dtrace: " "" version "${version}")
+    message(STATUS "StaticProbes: Oracle's DTrace for Linux (${version}) - yes")
+    # Its D libraries may not load on a build host (they follow the
+    # running kernel); -h and -G need none.
+    if(NOT "-xnolibs" IN_LIST flags)
+      list(APPEND flags -xnolibs)
+    endif()
+    # The header: probe-build's `oracle` flavor when probe-build is at hand
+    # (the same calls and flag, with const-correct prototypes: Oracle's
+    # header declares `char *` for `const char *` arguments, a warning in
+    # C and an error in C++), else the tool's own.
+    if(StaticProbes__HELPER)
+      _static_probes_preprocessor_flags("${flags}" pp_flags)
+      set(try_command "${StaticProbes__HELPER}" header --flavor oracle ${pp_flags})
+      execute_process(COMMAND ${env} ${try_command} conftest.d -o conftest_probes.h
+        WORKING_DIRECTORY "${_sp_work}"
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+      string(REPLACE ";" " " try_text "${try_command}")
+      if(rc STREQUAL "0")
+        set(header_command ${try_command})
+        set(header_tool "${StaticProbes__HELPER}")
+      else()
+        string(STRIP "${out}${err}" err)
+        message(STATUS "StaticProbes: `${try_text}` failed (${err}); using the tool's own header")
+      endif()
+    endif()
+    string(REPLACE ";" " " header_text "${header_command}")
+    message(STATUS "StaticProbes: headers from `${header_text}`")
+  endif()
 
   # 3. Does the header compile with the project's compiler and flags?
   set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
@@ -2000,7 +2322,8 @@ int main(int argc, char **argv)
   unset(_sp_compiles CACHE)
   if(NOT compiles)
     file(WRITE "${_sp_work}/compile.log" "${log}")
-    _static_probes_fail("the header from `${command_text} -h` does not compile with ${CMAKE_${lang}_COMPILER} (see ${_sp_work}/compile.log)")
+    string(REPLACE ";" " " header_text "${header_command}")
+    _static_probes_fail("the header from `${header_text}` does not compile with ${CMAKE_${lang}_COMPILER} (see ${_sp_work}/compile.log)")
   endif()
   message(STATUS "StaticProbes: its header compiles with the ${lang} compiler - yes")
 
@@ -2014,65 +2337,134 @@ int main(int argc, char **argv)
   set(needs_g FALSE)
   set(needs_objects FALSE)
   set(link_libs "")
+  set(objcopy "")
+  set(no_pie FALSE)
   if(links)
     message(STATUS "StaticProbes: -G needed - no")
   else()
     set(needs_g TRUE)
     message(STATUS "StaticProbes: -G needed - yes")
-    # 5. Does -G work from the provider alone (a stub object)?
+    # 5. Does -G work from the provider alone (a stub object)? A tool that
+    # rewrites objects may still write an object without any (Oracle's
+    # does): it must also make the program link.
     file(REMOVE "${_sp_work}/conftest_stub.o")
     execute_process(COMMAND ${env} ${command} ${flags} -G -s conftest.d -o conftest_stub.o
       WORKING_DIRECTORY "${_sp_work}"
       RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    set(stub_links FALSE)
     if(rc STREQUAL "0" AND EXISTS "${_sp_work}/conftest_stub.o")
-      message(STATUS "StaticProbes: -G needs the objects - no")
       try_compile(_sp_links "${_sp_work}/link-stub" "${_sp_work}/conftest.${_sp_ext}"
         CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${_sp_work}"
         LINK_LIBRARIES "${_sp_work}/conftest_stub.o"
         OUTPUT_VARIABLE log)
-      set(links ${_sp_links})
+      set(stub_links ${_sp_links})
       unset(_sp_links CACHE)
-      if(NOT links)
-        file(WRITE "${_sp_work}/link.log" "${log}")
-        _static_probes_fail("a program does not link with the object from `${command_text} -G` (see ${_sp_work}/link.log)")
-      endif()
+      file(WRITE "${_sp_work}/link.log" "${log}")
+      set(stub_error "its output alone does not make the program link (see ${_sp_work}/link.log)")
     else()
       set(stub_error "${out}${err}")
       string(STRIP "${stub_error}" stub_error)
+    endif()
+    if(stub_links)
+      message(STATUS "StaticProbes: -G needs the objects - no")
+    else()
       message(STATUS "StaticProbes: -G needs the objects - yes")
       set(needs_objects TRUE)
-      # 6. The whole flow over objects, with -64/-32 and -lelf as needed.
+      # 6. The whole flow over objects. Plain DTraces: with -64/-32 and
+      # -lelf as needed. Oracle's: with -64/-32, then an objcopy pass over
+      # the rewritten objects (GNU ld refuses their relocations in a PIE;
+      # objcopy writes them against symbol 0, which it takes), else -no-pie.
       if(CMAKE_SIZEOF_VOID_P EQUAL 8)
         set(bits -64)
       else()
         set(bits -32)
       endif()
+      if(kind STREQUAL "ORACLE")
+        set(attempts "")
+        if(CMAKE_OBJCOPY)
+          list(APPEND attempts bits+objcopy)
+        endif()
+        list(APPEND attempts bits+nopie)
+      else()
+        set(attempts none bits elf bits+elf)
+      endif()
       set(works FALSE)
       set(logs "")
-      foreach(attempt "none" "bits" "elf" "bits;elf")
+      foreach(attempt IN LISTS attempts)
         set(try_flags ${flags})
         set(try_libs "")
-        if("bits" IN_LIST attempt)
+        set(try_objcopy "")
+        set(try_no_pie FALSE)
+        if(attempt MATCHES "bits")
           list(APPEND try_flags ${bits})
         endif()
-        if("elf" IN_LIST attempt)
+        if(attempt MATCHES "elf")
           set(try_libs elf)
         endif()
-        string(REPLACE ";" "-" tag "${attempt}")
-        _static_probes_try_project("${_sp_work}/objects-${tag}" ${lang} "${command}" "${try_flags}" "${try_libs}" ok log)
+        if(attempt MATCHES "objcopy")
+          set(try_objcopy "${CMAKE_OBJCOPY}")
+        endif()
+        if(attempt MATCHES "nopie")
+          set(try_no_pie TRUE)
+        endif()
+        _static_probes_try_project("${_sp_work}/objects-${attempt}" ${lang} "${command}" "${try_flags}"
+          "${try_libs}" "${try_objcopy}" "${try_no_pie}" ok log)
         string(APPEND logs "=== attempt: ${attempt}\n${log}\n")
         if(ok)
           set(works TRUE)
           set(flags ${try_flags})
           set(link_libs ${try_libs})
+          set(objcopy "${try_objcopy}")
+          set(no_pie ${try_no_pie})
+          set(chosen "${_sp_work}/objects-${attempt}")
           break()
         endif()
       endforeach()
       file(WRITE "${_sp_work}/objects.log" "${logs}")
       if(NOT works)
-        _static_probes_fail("`${command_text} -G` refuses to run without objects (${stub_error}) and a program built by running it over its objects does not link (see ${_sp_work}/objects.log)")
+        set(why "`${command_text} -G` refuses to run without objects (${stub_error}) and a program built by running it over its objects does not link (see ${_sp_work}/objects.log)")
+        if(kind STREQUAL "ORACLE")
+          string(APPEND why "; the objects of Oracle's dtrace -G link with GNU ld only (not lld, gold or mold)")
+        endif()
+        _static_probes_fail("${why}")
       endif()
-      message(STATUS "StaticProbes: -G over the objects links - yes (flags: ${flags}; libraries: ${link_libs})")
+      set(how "flags: ${flags}; libraries: ${link_libs}")
+      if(objcopy)
+        string(APPEND how "; each rewritten object through ${objcopy}")
+      endif()
+      if(no_pie)
+        string(APPEND how "; programs linked with -no-pie")
+      endif()
+      message(STATUS "StaticProbes: -G over the objects links - yes (${how})")
+      if(no_pie)
+        if(CMAKE_OBJCOPY)
+          set(why "an objcopy pass over the rewritten objects (${CMAKE_OBJCOPY}) did not make a PIE link (see ${_sp_work}/objects.log)")
+        else()
+          set(why "no objcopy was found to rewrite them first (set CMAKE_OBJCOPY)")
+        endif()
+        message(WARNING "StaticProbes: programs with probes are linked with -no-pie, without address randomisation of the executable: GNU ld refuses the relocations `${command_text} -G` leaves in the objects of a position-independent executable, and ${why}.")
+      endif()
+      # 7. Do programs keep the hardening marks of their objects (CET's
+      # IBT and SHSTK, AArch64's BTI and PAC)? Only an object with a GNU
+      # property note keeps them, and Oracle's -G object has none.
+      file(GLOB_RECURSE pristine "${chosen}/build/*conftest.${_sp_ext}.o.sdt-orig")
+      file(GLOB_RECURSE program LIST_DIRECTORIES false "${chosen}/build/conftest" "${chosen}/build/conftest.exe")
+      if(pristine AND program)
+        list(GET pristine 0 pristine)
+        list(GET program 0 program)
+        _static_probes_marks("${pristine}" object_marks)
+        _static_probes_marks("${program}" program_marks)
+        set(lost "")
+        foreach(mark IN LISTS object_marks)
+          if(NOT mark IN_LIST program_marks)
+            list(APPEND lost ${mark})
+          endif()
+        endforeach()
+        if(lost)
+          string(REPLACE ";" ", " lost "${lost}")
+          message(WARNING "StaticProbes: programs and libraries with probes lose the ${lost} marks their objects carry: the object `${command_text} -G` writes has no GNU property note, and the linker keeps a mark only when every object has it. They run without that protection (CET or BTI/PAC) even where the compiler flags ask for it.")
+        endif()
+      endif()
     endif()
   endif()
 
@@ -2080,9 +2472,12 @@ int main(int argc, char **argv)
   set(StaticProbes__RESULT_REASON "" CACHE INTERNAL "")
   set(StaticProbes__RESULT_KIND "${kind}" CACHE INTERNAL "")
   set(StaticProbes__RESULT_FLAGS "${flags}" CACHE INTERNAL "")
+  set(StaticProbes__RESULT_HEADER_TOOL "${header_tool}" CACHE INTERNAL "")
   set(StaticProbes__RESULT_NEEDS_G "${needs_g}" CACHE INTERNAL "")
   set(StaticProbes__RESULT_NEEDS_OBJECTS "${needs_objects}" CACHE INTERNAL "")
   set(StaticProbes__RESULT_LINK_LIBRARIES "${link_libs}" CACHE INTERNAL "")
+  set(StaticProbes__RESULT_OBJCOPY "${objcopy}" CACHE INTERNAL "")
+  set(StaticProbes__RESULT_NO_PIE "${no_pie}" CACHE INTERNAL "")
 endfunction()
 
 set(StaticProbes_VERSION "${_StaticProbes_MODULE_VERSION}")
@@ -2126,6 +2521,11 @@ set(StaticProbes_NEEDS_G FALSE)
 set(StaticProbes_G_NEEDS_OBJECTS FALSE)
 set(StaticProbes_DTRACEFLAGS "")
 set(StaticProbes_LINK_LIBRARIES "")
+set(StaticProbes_HEADER_COMMAND "")
+set(StaticProbes_HEADER_TOOL "")
+set(StaticProbes_OBJCOPY "")
+set(StaticProbes_NO_PIE FALSE)
+set(StaticProbes_PROBE_BUILD "")
 set(_sp_reason "")
 
 if(_sp_mode STREQUAL "OFF")
@@ -2165,12 +2565,28 @@ else()
     else()
       set(_sp_compiler "${CMAKE_CXX_COMPILER} ${CMAKE_CXX_FLAGS}")
     endif()
-    set(_sp_signature "${_StaticProbes_MODULE_VERSION}|${_sp_command}|${_sp_stamp}|${_sp_user_flags}|${_sp_compiler}|${CMAKE_GENERATOR}")
+    # probe-build for the helpers (the header for Oracle's DTrace, the
+    # post-link check, trace tests): the tool itself when it is probe-build
+    # (through a link named dtrace, the binary it points to, which does not
+    # run as dtrace), else searched.
+    get_filename_component(_sp_real "${_sp_exe}" REALPATH)
+    get_filename_component(_sp_real_name "${_sp_real}" NAME)
+    if(_sp_real_name MATCHES "^probe-build")
+      set(StaticProbes_PROBE_BUILD "${_sp_real}")
+    else()
+      find_program(STATIC_PROBES_PROBE_BUILD NAMES probe-build HINTS ${_sp_hints}
+        DOC "probe-build, for the header for Oracle's DTrace, the post-link check and trace tests (OFF: none)")
+      if(STATIC_PROBES_PROBE_BUILD)
+        set(StaticProbes_PROBE_BUILD "${STATIC_PROBES_PROBE_BUILD}")
+      endif()
+    endif()
+    set(_sp_signature "${_StaticProbes_MODULE_VERSION}|${_sp_command}|${_sp_stamp}|${_sp_user_flags}|${_sp_compiler}|${CMAKE_GENERATOR}|${CMAKE_EXE_LINKER_FLAGS}|${StaticProbes_PROBE_BUILD}")
     if(NOT StaticProbes__SIGNATURE STREQUAL _sp_signature)
       message(STATUS "StaticProbes: trying ${DTRACE}")
       set(StaticProbes__EXE "${_sp_exe}")
       set(StaticProbes__BASE_COMMAND "${_sp_command}")
       set(StaticProbes__USER_FLAGS "${_sp_user_flags}")
+      set(StaticProbes__HELPER "${StaticProbes_PROBE_BUILD}")
       _static_probes_detect()
       set(StaticProbes__SIGNATURE "${_sp_signature}" CACHE INTERNAL "")
     endif()
@@ -2183,6 +2599,15 @@ else()
       set(StaticProbes_G_NEEDS_OBJECTS "${StaticProbes__RESULT_NEEDS_OBJECTS}")
       set(StaticProbes_DTRACEFLAGS "${StaticProbes__RESULT_FLAGS}")
       set(StaticProbes_LINK_LIBRARIES "${StaticProbes__RESULT_LINK_LIBRARIES}")
+      set(StaticProbes_HEADER_TOOL "${StaticProbes__RESULT_HEADER_TOOL}")
+      set(StaticProbes_OBJCOPY "${StaticProbes__RESULT_OBJCOPY}")
+      set(StaticProbes_NO_PIE "${StaticProbes__RESULT_NO_PIE}")
+      if(StaticProbes_HEADER_TOOL)
+        _static_probes_preprocessor_flags("${StaticProbes_DTRACEFLAGS}" _sp_pp_flags)
+        set(StaticProbes_HEADER_COMMAND "${StaticProbes_HEADER_TOOL}" header --flavor oracle ${_sp_pp_flags})
+      else()
+        set(StaticProbes_HEADER_COMMAND ${_sp_command} ${StaticProbes_DTRACEFLAGS} -h)
+      endif()
       if(NOT TARGET StaticProbes::dtrace)
         add_executable(StaticProbes::dtrace IMPORTED)
         set_target_properties(StaticProbes::dtrace PROPERTIES IMPORTED_LOCATION "${_sp_exe}")
@@ -2197,10 +2622,11 @@ else()
 endif()
 
 # The post-link check: every declared probe must have a site in what was
-# linked. On by default where the tool is ours (probe-build reads SDT notes;
-# where -G rewrites objects into DOF there are none to read).
+# linked. On by default where the tool is ours: probe-build as the tool
+# (SDT notes), or writing the headers for Oracle's DTrace (DOF, which
+# probe-build list reads too).
 set(STATIC_PROBES_CHECK "AUTO" CACHE STRING
-  "After linking, check with probe-build list --check that every declared probe has a site: AUTO (when the tool is probe-build), ON or OFF")
+  "After linking, check with probe-build list --check that every declared probe has a site: AUTO (when the tool or the headers are probe-build's), ON or OFF")
 set_property(CACHE STATIC_PROBES_CHECK PROPERTY STRINGS AUTO ON OFF)
 set(StaticProbes_CHECK FALSE)
 set(StaticProbes_CHECK_COMMAND "")
@@ -2212,37 +2638,71 @@ elseif(_sp_check MATCHES "^(OFF|NO|FALSE|N|0|)$")
 elseif(NOT _sp_check STREQUAL "AUTO")
   message(FATAL_ERROR "StaticProbes: STATIC_PROBES_CHECK must be AUTO, ON or OFF, not '${STATIC_PROBES_CHECK}'")
 endif()
-if(StaticProbes_ENABLED AND NOT _sp_check STREQUAL "OFF")
-  set(_sp_checker "")
-  if(StaticProbes_TOOL_KIND STREQUAL "PROBE_BUILD")
-    # A link named dtrace would run as dtrace: call the binary itself.
-    get_filename_component(_sp_checker "${StaticProbes_EXECUTABLE}" REALPATH)
-    get_filename_component(_sp_checker_name "${_sp_checker}" NAME)
-    if(_sp_checker_name MATCHES "^dtrace")
-      set(_sp_checker "")
-    endif()
-  endif()
-  if(_sp_check STREQUAL "ON" AND NOT _sp_checker)
-    find_program(STATIC_PROBES_CHECK_TOOL NAMES probe-build HINTS ${_sp_hints}
-      DOC "probe-build, for the post-link check (STATIC_PROBES_CHECK)")
-    if(NOT STATIC_PROBES_CHECK_TOOL)
-      message(FATAL_ERROR "StaticProbes: STATIC_PROBES_CHECK is ON but probe-build was not found (set STATIC_PROBES_CHECK_TOOL to its path)")
-    endif()
-    set(_sp_checker "${STATIC_PROBES_CHECK_TOOL}")
-  endif()
-  if(_sp_checker AND (_sp_check STREQUAL "ON" OR NOT StaticProbes_G_NEEDS_OBJECTS))
-    set(StaticProbes_CHECK TRUE)
-    set(StaticProbes_CHECK_COMMAND "${_sp_checker}")
-  endif()
+if(StaticProbes_ENABLED AND _sp_check STREQUAL "ON" AND NOT StaticProbes_PROBE_BUILD)
+  message(FATAL_ERROR "StaticProbes: STATIC_PROBES_CHECK is ON but probe-build was not found (set STATIC_PROBES_PROBE_BUILD to its path)")
+endif()
+if(StaticProbes_ENABLED AND StaticProbes_PROBE_BUILD AND (_sp_check STREQUAL "ON"
+    OR (_sp_check STREQUAL "AUTO" AND (StaticProbes_TOOL_KIND STREQUAL "PROBE_BUILD" OR StaticProbes_HEADER_TOOL))))
+  set(StaticProbes_CHECK TRUE)
+  set(StaticProbes_CHECK_COMMAND "${StaticProbes_PROBE_BUILD}")
 endif()
 get_property(_sp_shown CACHE StaticProbes__CHECK_SHOWN PROPERTY VALUE)
 if(StaticProbes_ENABLED AND NOT "${StaticProbes_CHECK}|${StaticProbes_CHECK_COMMAND}" STREQUAL "${_sp_shown}")
   if(StaticProbes_CHECK)
     message(STATUS "StaticProbes: post-link check (${StaticProbes_CHECK_COMMAND} list --check) - yes")
   else()
-    message(STATUS "StaticProbes: post-link check - no (STATIC_PROBES_CHECK is ${STATIC_PROBES_CHECK} and the tool is not probe-build)")
+    message(STATUS "StaticProbes: post-link check - no (STATIC_PROBES_CHECK is ${STATIC_PROBES_CHECK}; neither the tool nor the headers are probe-build's)")
   endif()
   set(StaticProbes__CHECK_SHOWN "${StaticProbes_CHECK}|${StaticProbes_CHECK_COMMAND}" CACHE INTERNAL "")
+endif()
+
+# Trace tests (static_probes_add_trace_test): `probe-build trace` runs the
+# program under ptrace, as the user running ctest, and reads the SDT notes.
+set(STATIC_PROBES_TRACE_TESTS "AUTO" CACHE STRING
+  "Tests of static_probes_add_trace_test(): AUTO (run when probe-build trace can run them, else skipped), ON (configuring stops when it cannot) or OFF (skipped)")
+set_property(CACHE STATIC_PROBES_TRACE_TESTS PROPERTY STRINGS AUTO ON OFF)
+string(TOUPPER "${STATIC_PROBES_TRACE_TESTS}" _sp_trace)
+if(_sp_trace MATCHES "^(ON|YES|TRUE|Y|1)$")
+  set(_sp_trace ON)
+elseif(_sp_trace MATCHES "^(OFF|NO|FALSE|N|0|)$")
+  set(_sp_trace OFF)
+elseif(NOT _sp_trace STREQUAL "AUTO")
+  message(FATAL_ERROR "StaticProbes: STATIC_PROBES_TRACE_TESTS must be AUTO, ON or OFF, not '${STATIC_PROBES_TRACE_TESTS}'")
+endif()
+set(StaticProbes_TRACE FALSE)
+set(StaticProbes_TRACE_REASON "")
+if(_sp_trace STREQUAL "OFF")
+  set(StaticProbes_TRACE_REASON "STATIC_PROBES_TRACE_TESTS is OFF")
+elseif(NOT StaticProbes_ENABLED)
+  set(StaticProbes_TRACE_REASON "probes are off (no-op markers): ${_sp_reason}")
+elseif(NOT StaticProbes_TOOL_KIND MATCHES "^(PROBE_BUILD|SYSTEMTAP)$")
+  set(StaticProbes_TRACE_REASON "the probes are DTrace's (${StaticProbes_TOOL_KIND}), not SDT notes, which is what probe-build trace reads; trace them with dtrace")
+elseif(CMAKE_CROSSCOMPILING)
+  set(StaticProbes_TRACE_REASON "cross-compiling: the programs do not run on this machine")
+elseif(NOT CMAKE_HOST_SYSTEM_NAME STREQUAL "Linux" OR NOT CMAKE_HOST_SYSTEM_PROCESSOR MATCHES "^(x86_64|amd64|AMD64|aarch64|arm64)$")
+  set(StaticProbes_TRACE_REASON "probe-build trace runs on Linux x86_64 and aarch64, not ${CMAKE_HOST_SYSTEM_NAME} ${CMAKE_HOST_SYSTEM_PROCESSOR}")
+elseif(NOT StaticProbes_PROBE_BUILD)
+  set(StaticProbes_TRACE_REASON "probe-build was not found (set STATIC_PROBES_PROBE_BUILD to its path)")
+else()
+  execute_process(COMMAND "${StaticProbes_PROBE_BUILD}" trace --help
+    RESULT_VARIABLE _sp_rc OUTPUT_QUIET ERROR_QUIET)
+  if(_sp_rc STREQUAL "0")
+    set(StaticProbes_TRACE TRUE)
+  else()
+    set(StaticProbes_TRACE_REASON "${StaticProbes_PROBE_BUILD} has no trace command (an older probe-build)")
+  endif()
+endif()
+if(_sp_trace STREQUAL "ON" AND NOT StaticProbes_TRACE)
+  message(FATAL_ERROR "StaticProbes: STATIC_PROBES_TRACE_TESTS is ON but ${StaticProbes_TRACE_REASON}")
+endif()
+get_property(_sp_shown CACHE StaticProbes__TRACE_SHOWN PROPERTY VALUE)
+if(NOT "${StaticProbes_TRACE}|${StaticProbes_TRACE_REASON}" STREQUAL "${_sp_shown}")
+  if(StaticProbes_TRACE)
+    message(STATUS "StaticProbes: trace tests (${StaticProbes_PROBE_BUILD} trace) - yes")
+  else()
+    message(STATUS "StaticProbes: trace tests - skipped (${StaticProbes_TRACE_REASON})")
+  endif()
+  set(StaticProbes__TRACE_SHOWN "${StaticProbes_TRACE}|${StaticProbes_TRACE_REASON}" CACHE INTERNAL "")
 endif()
 
 _static_probes_publish_results()

@@ -123,7 +123,183 @@ pb_ready() {
   [ -x "$pb" ] || fail "$pb is missing (cargo build --release -p probe-build-cli)"
 }
 
+# Oracle's DTrace for Linux, from $STATIC_PROBES_ORACLE_DTRACE
+# (scripts/real-dtrace-tools builds it from ../shared/tools); the case skips
+# (exit 77, which ctest reports as skipped) without it.
+oracle_ready() {
+  oracle=${STATIC_PROBES_ORACLE_DTRACE:-}
+  if [ -z "$oracle" ]; then
+    echo "skip [$case]: STATIC_PROBES_ORACLE_DTRACE is not set (scripts/real-dtrace-tools builds Oracle's dtrace from ../shared/tools)"
+    exit 77
+  fi
+  [ -x "$oracle" ] || fail "STATIC_PROBES_ORACLE_DTRACE=$oracle is not an executable"
+  # Programs run outside dtrace -c do not register their DOF with the
+  # dtprobed daemon (which never hears that they exited).
+  DTRACE_DOF_INIT_DISABLE=1
+  export DTRACE_DOF_INIT_DISABLE
+}
+# oracle_fire PROGRAM: runs `PROGRAM cmake probes` under Oracle's dtrace -c
+# (as root, with the runtime dtrace-runtime-setup starts) and compares what
+# its probes carried. hello:greet is not traced: it has an is-enabled site
+# (hello.c), and enabling such a probe loads a BPF program that this
+# kernel's lockdown refuses (bpf_probe_write_user), failing the whole
+# enabling; the other four probes have none.
+oracle_fire() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "[$case] not root: probes not fired under dtrace -c"
+    return
+  fi
+  script='hello$target:::main-start { printf("main-start %d\n", (int)arg0); }
+hello$target:::count { printf("count %d\n", (int)arg0); }
+hello$target:::greet-done { printf("greet-done %d\n", (long)arg0); }
+hello$target:::farewell { printf("farewell %s\n", copyinstr(arg0)); }'
+  (unset DTRACE_DOF_INIT_DISABLE; timeout 120 "$oracle" -q -c "$1 cmake probes" -n "$script") >fire.out 2>fire.err ||
+    { cat fire.out fire.err >&2; fail "dtrace -c $1 failed (is the runtime up? dtrace-runtime-setup)"; }
+  fired=$(grep -E '^(main-start|count|greet-done|farewell) ' fire.out || true)
+  [ "$fired" = "main-start 2
+count 2
+greet-done 13
+greet-done 14
+farewell probes" ] || { cat fire.out fire.err >&2; fail "the probes of $1 did not fire with the expected values under dtrace -c"; }
+  [ "$(grep -E '^(hello|goodbye),' fire.out)" = "hello, cmake
+hello, probes
+goodbye, probes" ] || { cat fire.out >&2; fail "$1 printed something else under dtrace -c"; }
+  echo "[$case] fired under Oracle's dtrace -c: $(echo "$fired" | tr '\n' ';')"
+}
+# oracle_untraced BUILDDIR: the program runs, is-enabled false.
+oracle_untraced() {
+  run_hello "$1/hello" yes
+}
 case $case in
+oracle-fire)
+  # Oracle's DTrace for Linux with probe-build at hand: headers from
+  # probe-build header --flavor oracle (the flag form of is-enabled, const
+  # pointees: the example builds without a warning), -G over the objects
+  # with -64 and -xnolibs, an objcopy pass, a PIE; the post-link check reads
+  # the DOF; the probes fire under dtrace -c with their values.
+  oracle_ready; pb_ready
+  configure b Ninja -DSTATIC_PROBES=ON -DDTRACE="$oracle" -DSTATIC_PROBES_PROBE_BUILD="$pb" -DCMAKE_C_FLAGS="-Wall -Werror"
+  expect_in_log b.configure.log "Oracle's DTrace for Linux (Oracle D 2"
+  expect_in_log b.configure.log "headers from \`$pb header --flavor oracle\`"
+  expect_in_log b.configure.log "over the objects links - yes (flags: -xnolibs;-64; libraries: ; each rewritten object through"
+  expect_in_log b.configure.log "post-link check ($pb list --check) - yes"
+  expect_in_log b.configure.log "probes on: $oracle (ORACLE)"
+  build b
+  expect_in_log b.build.log "Checking that every probe of hello_probes.d has a site"
+  grep -q 'extern void __dtraceenabled_hello___greet(uint32_t \*);' b/static_probes/hello/include/hello_probes.h ||
+    fail "the header is not the oracle flavor"
+  readelf -h b/hello | grep -q 'Type:.*DYN' || fail "hello is not a PIE"
+  for f in b/hello b/libgreet.so; do
+    [ "$(nm "$f" | grep -c SUNW_dof)" = 1 ] || fail "$f does not hold exactly one -G object"
+  done
+  "$pb" list b/hello b/libgreet.so > list.txt || fail "probe-build list failed"
+  for p in "hello:main:main-start(int) sites=" "hello:count_names:count(int) sites=" "hello:main:greet(char \*, int) enabled=" \
+      "hello:greet:greet(char \*, int) sites=" "hello:greet:greet-done(long) sites=" "hello:farewell:farewell(char \*) sites="; do
+    grep -q "^$p" list.txt || { cat list.txt >&2; fail "the DOF lacks $p"; }
+  done
+  oracle_untraced b
+  oracle_fire "$work/b/hello"
+  # Relinking without recompiling: the pristine copies go through -G and
+  # objcopy again.
+  rm -f b/hello b/libgreet.so*
+  build b
+  if grep -q "Building C object" b.build.log; then fail "relinking recompiled objects"; fi
+  oracle_untraced b
+  "$pb" list b/hello | grep -q "^hello:count_names:count(int) sites=" || fail "after relinking, hello's DOF lacks hello:count" ;;
+oracle-own-header)
+  # Without probe-build (STATIC_PROBES_PROBE_BUILD=OFF): Oracle's own
+  # header (its prototypes take char * for const char *: a warning in C),
+  # no post-link check by default; the probes still fire.
+  oracle_ready
+  configure b Ninja -DSTATIC_PROBES=ON -DDTRACE="$oracle" -DSTATIC_PROBES_PROBE_BUILD=OFF
+  expect_in_log b.configure.log "headers from \`$oracle -h\`"
+  expect_in_log b.configure.log "post-link check - no"
+  build b
+  grep -q 'Generated by dtrace' b/static_probes/hello/include/hello_probes.h || fail "the header is not Oracle's own"
+  grep -q '__dtraceenabled_hello___greet(uint32_t \*flag)' b/static_probes/hello/include/hello_probes.h ||
+    fail "Oracle's header lacks its flag form of is-enabled"
+  oracle_untraced b
+  oracle_fire "$work/b/hello" ;;
+oracle-static)
+  # Static libraries (BUILD_SHARED_LIBS=OFF): the program's -G run covers
+  # libgreet.a and libcount.a, so it holds one DOF object with every site
+  # (two would clash on __SUNW_dof, and Oracle's runtime registers one DOF
+  # per program); the libraries' own -G objects are not linked into it.
+  # With -fcf-protection, the warning that Oracle's -G object drops the CET
+  # marks; with no objcopy, -no-pie and its warning.
+  oracle_ready; pb_ready
+  configure b Ninja -DSTATIC_PROBES=ON -DDTRACE="$oracle" -DSTATIC_PROBES_PROBE_BUILD="$pb" -DBUILD_SHARED_LIBS=OFF \
+    -DCMAKE_C_FLAGS=-fcf-protection
+  expect_in_log b.configure.log "lose the IBT, SHSTK marks their objects carry: the object \`$oracle -G\` writes has no GNU property note"
+  build b
+  [ "$(nm b/hello | grep -c SUNW_dof)" = 1 ] || fail "hello does not hold exactly one -G object"
+  "$pb" list b/hello > list.txt || fail "probe-build list failed"
+  for p in main-start count greet greet-done farewell; do
+    grep -q "^hello:[a-z_]*:$p(.*sites=" list.txt || { cat list.txt >&2; fail "hello's DOF lacks sites of hello:$p"; }
+  done
+  oracle_untraced b
+  oracle_fire "$work/b/hello"
+  configure n Ninja -DSTATIC_PROBES=ON -DDTRACE="$oracle" -DSTATIC_PROBES_PROBE_BUILD="$pb" -DCMAKE_OBJCOPY=
+  expect_in_log n.configure.log "programs linked with -no-pie"
+  expect_in_log n.configure.log "linked with -no-pie, without address randomisation of the executable: GNU ld refuses the relocations"
+  build n
+  readelf -h n/hello | grep -q 'Type:.*EXEC' || fail "hello is not linked with -no-pie"
+  oracle_untraced n ;;
+trace-test)
+  # The example's own tests: ctest runs the program under probe-build trace
+  # and compares every hit with its arguments, as an unprivileged user
+  # (nobody, when the suite runs as root: the example, the package and
+  # probe-build are copied where that user can read them).
+  pb_ready
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  mkdir -p "$tmp/examples/cmake" "$tmp/cmake" "$tmp/bin"
+  cp "$example"/* "$tmp/examples/cmake/"
+  cp "$module_dir"/*.cmake "$tmp/cmake/"
+  cp "$pb" "$tmp/bin/probe-build"
+  chmod -R a+rX "$tmp"
+  as_user() {
+    if [ "$(id -u)" = 0 ]; then
+      need setpriv
+      setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    else
+      "$@"
+    fi
+  }
+  SRC=$tmp/examples/cmake configure "$tmp/b" Ninja -DCMAKE_MODULE_PATH= -DSTATIC_PROBES=ON -DDTRACE="$tmp/bin/probe-build" \
+    -DSTATIC_PROBES_TRACE_TESTS=ON
+  expect_in_log "$tmp/b.configure.log" "trace tests ($tmp/bin/probe-build trace) - yes"
+  build "$tmp/b"
+  chmod -R a+rwX "$tmp/b"
+  (cd "$tmp/b" && as_user ctest -V) >ctest.log 2>&1 || { cat ctest.log >&2; fail "the example's ctest failed as $(as_user id -un)"; }
+  expect_in_log ctest.log "7 probe hits, as expected"
+  expect_in_log ctest.log '2: hello:greet("probes", 2)'
+  expect_in_log ctest.log "100% tests passed, 0 tests failed out of 2"
+  if grep -q "Skipped" ctest.log; then fail "a test was skipped"; fi
+  echo "ctest of the example passed as $(as_user id -un)"
+  # A wrong expectation fails, naming the first line that differs.
+  sed -i 's/\[\[hello:greet__done(14)\]\]/[[hello:greet__done(15)]]/' "$tmp/examples/cmake/CMakeLists.txt"
+  grep -q 'greet__done(15)' "$tmp/examples/cmake/CMakeLists.txt" || fail "the example's EXPECT lines changed"
+  cmake "$tmp/b" >/dev/null 2>&1 || fail "reconfiguring failed"
+  if (cd "$tmp/b" && ctest --output-on-failure) >ctest2.log 2>&1; then fail "a wrong expected line passed"; fi
+  expect_in_log ctest2.log 'line 6: expected `hello:greet__done(15)`, traced `hello:greet__done(14)`'
+  # SystemTap's wrapper, with probe-build for the tracer.
+  cp "$example/CMakeLists.txt" "$tmp/examples/cmake/CMakeLists.txt"
+  SRC=$tmp/examples/cmake configure st Ninja -DCMAKE_MODULE_PATH= -DSTATIC_PROBES=ON -DDTRACE=$stap -DSTATIC_PROBES_PROBE_BUILD="$pb"
+  build st
+  (cd st && ctest) >ctest3.log 2>&1 || { cat ctest3.log >&2; fail "ctest failed with SystemTap's wrapper"; }
+  # Where the tracer cannot run, skipped with the reason; ON stops.
+  SRC=$tmp/examples/cmake configure off Ninja -DCMAKE_MODULE_PATH=
+  build off
+  (cd off && ctest -V) >ctest4.log 2>&1 || { cat ctest4.log >&2; fail "ctest failed with probes off"; }
+  expect_in_log ctest4.log "StaticProbes: skipped: probes are off (no-op markers): STATIC_PROBES is OFF"
+  expect_in_log ctest4.log "hello-probes .*Skipped"
+  SRC=$tmp/examples/cmake configure dt Ninja -DCMAKE_MODULE_PATH= -DSTATIC_PROBES=ON -DDTRACE=$standin
+  expect_in_log dt.configure.log "trace tests - skipped (the probes are DTrace's (DTRACE), not SDT notes"
+  if cmake -G Ninja -S "$tmp/examples/cmake" -B on -DSTATIC_PROBES_TRACE_TESTS=ON >on.log 2>&1; then
+    fail "STATIC_PROBES_TRACE_TESTS=ON accepted probes off"
+  fi
+  expect_in_log on.log "STATIC_PROBES_TRACE_TESTS is ON but probes are off" ;;
 stap-make-on)
   configure b "Unix Makefiles" -DSTATIC_PROBES=ON -DDTRACE=$stap
   expect_in_log b.configure.log "probes on: $stap (SYSTEMTAP)"
@@ -336,7 +512,15 @@ objects-make-static)
   readelf -p .SUNW_dof b/hello > dof.txt || fail "hello lacks the .SUNW_dof section"
   for site in "hello:main-start:main:" "hello:count:count_names:" "hello:greet:greet:" "hello:greet-done:greet:" "hello:farewell:farewell:"; do
     grep -q "$site" dof.txt || { cat dof.txt >&2; fail "hello's DOF lacks the site $site"; }
-  done ;;
+  done
+  # One DOF object per program (illumos' and Oracle's __SUNW_dof is a
+  # global symbol; Oracle's runtime registers one DOF per program): the
+  # program's -G run covers the static libraries it links, through copies
+  # of their objects.
+  [ "$(nm b/hello | grep -c SUNW_dof)" = 1 ] || { nm b/hello | grep SUNW_dof >&2; fail "hello links more than one -G object"; }
+  g_calls | grep "hello_probes.o.tmp" | grep "hello.dir/hello.c.o" | grep "static-objects/[0-9]*-count.c.o" |
+    grep "static-objects/[0-9]*-greet.c.o" | grep -q "static-objects/[0-9]*-farewell.c.o" ||
+    { cat calls.log >&2; fail "hello's -G run did not cover libgreet.a and libcount.a"; } ;;
 objects-two-providers)
   # Two provider files on one target where -G runs over the objects: each
   # -G run would meet the other provider's sites, so configure refuses.
@@ -428,7 +612,7 @@ endif()
 EOD
   SRC=$work/src configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
   build b -v
-  grep -q -- "SCRIPT_COMMAND=$stap;-C\"" b.build.log || fail "FLAGS -C did not reach the tool"
+  grep -q -- "SCRIPT_COMMAND=$stap;-C;-h\"" b.build.log || fail "FLAGS -C did not reach the tool"
   check_on b
   SRC=$work/src configure off Ninja
   build off
@@ -564,8 +748,9 @@ EOD
   done ;;
 few-lines)
   # A library plus a program with probes: at most 4 lines of CMake, counted
-  # in the example, and the count the docs give is the example's.
-  lines=$(grep -c -E '^[^#]*(StaticProbes|static_probes_)' "$example/CMakeLists.txt")
+  # in the example, and the count the docs give is the example's (its
+  # optional trace test is not counted).
+  lines=$(grep -E '^[^#]*(StaticProbes|static_probes_)' "$example/CMakeLists.txt" | grep -c -v static_probes_add_trace_test)
   [ "$lines" -le 4 ] || { grep -n -E '^[^#]*(StaticProbes|static_probes_)' "$example/CMakeLists.txt" >&2; fail "the example spends $lines lines on probes"; }
   grep -q "CMakeLists.txt: $lines lines" "$top/docs/cmake.md" || fail "docs/cmake.md does not say 'CMakeLists.txt: $lines lines'" ;;
 lenient-wrapper)
@@ -627,6 +812,9 @@ check-probe-build)
   sed -i 's/hello hello_probes.d)/hello hello_probes.d UNUSED lost hello:spare)/' src/CMakeLists.txt
   build b
   run_hello b/hello yes
+  # They reach probe-build as --unused, which says so.
+  grep -q "all 5 probes in use have sites in .*; 2 more declared unused on purpose" b/static_probes/static_probes_check_hello_probes_d.passed ||
+    { cat b/static_probes/*.passed >&2; fail "the check did not pass the UNUSED probes to probe-build"; }
   # Opt-out.
   sed -i 's/ UNUSED lost hello:spare)/)/' src/CMakeLists.txt
   configure b Ninja -DSTATIC_PROBES_CHECK=OFF
@@ -657,7 +845,7 @@ check-systemtap)
   configure b Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap
   expect_in_log b.configure.log "post-link check - no"
   build b
-  configure c Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap -DSTATIC_PROBES_CHECK=ON -DSTATIC_PROBES_CHECK_TOOL=$pb
+  configure c Ninja -DSTATIC_PROBES=ON -DDTRACE=$stap -DSTATIC_PROBES_CHECK=ON -DSTATIC_PROBES_PROBE_BUILD=$pb
   if cmake --build c >c.build.log 2>&1; then fail "STATIC_PROBES_CHECK=ON did not catch hello:lost"; fi
   grep -q "^$work/src/hello_probes.d:14:8: error: probe hello:lost has no site" c.build.log ||
     { cat c.build.log >&2; fail "hello:lost is not named"; }

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use probe_inspect::dof::DofFile;
-use probe_inspect::ElfProbes;
+use probe_inspect::{ElfProbes, NameError};
 
 use crate::cli::ListArgs;
 use crate::failure::{failed, Result};
@@ -136,16 +136,21 @@ pub fn run(args: &ListArgs) -> Result<()> {
     .collect();
     if missing.is_empty() {
         let count: usize = declared.providers.iter().map(|p| p.probes.len()).sum();
-        let excused = if unused.is_empty() {
-            String::new()
+        if unused.is_empty() {
+            println!(
+                "{}: all {count} declared probes have sites in {}",
+                provider_path.display(),
+                linked.display()
+            );
         } else {
-            format!(" ({} of them unused on purpose)", unused.len())
-        };
-        println!(
-            "{}: all {count} declared probes have sites in {}{excused}",
-            provider_path.display(),
-            linked.display()
-        );
+            println!(
+                "{}: all {} probes in use have sites in {}; {} more declared unused on purpose",
+                provider_path.display(),
+                count - unused.len(),
+                linked.display(),
+                unused.len()
+            );
+        }
         return Ok(());
     }
     let mut messages: Vec<String> = missing
@@ -195,33 +200,18 @@ fn unused_probes<'a>(
 ) -> Result<Vec<(&'a str, &'a str)>> {
     let mut unused = Vec::new();
     for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        let (provider, probe) = match name.split_once(':') {
-            Some((provider, probe)) => (Some(provider), probe),
-            None => (None, name),
-        };
-        let matches: Vec<(&str, &str)> = declared
-            .providers
-            .iter()
-            .filter(|p| provider.is_none_or(|wanted| p.name == wanted))
-            .flat_map(|p| p.probes.iter().map(move |probe| (p, probe)))
-            .filter(|(_, p)| p.name == probe)
-            .map(|(provider, probe)| (provider.name.as_str(), probe.name.as_str()))
-            .collect();
-        match matches.as_slice() {
-            [] => {
-                return Err(failed!(
+        let (provider, probe) =
+            probe_inspect::declared_probe(declared, name).map_err(|error| match error {
+                NameError::NotDeclared => failed!(
                     "probe-build: error: --unused {name}: {} declares no such probe",
                     declared.path.display()
-                ))
-            }
-            [one] => unused.push(*one),
-            _ => {
-                return Err(failed!(
+                ),
+                NameError::Ambiguous => failed!(
                     "probe-build: error: --unused {name}: several providers declare it; \
                      write PROVIDER:{name}"
-                ))
-            }
-        }
+                ),
+            })?;
+        unused.push((provider.name.as_str(), probe.name.as_str()));
     }
     Ok(unused)
 }

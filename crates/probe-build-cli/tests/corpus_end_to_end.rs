@@ -1,14 +1,14 @@
 //! Every corpus file through the CLI, end to end: `dtrace -h` and `dtrace -G`
-//! build a C program that fires every probe with distinct values; gdb reads
-//! every argument back, the bpftrace script from `probe-build bpftrace` sees
-//! every probe fire with the same values, and SystemTap resolves the tapset
-//! from `probe-build tapset` against the program (`stap -p2`: its aliases,
-//! markers and argument variables; this kernel cannot run stap's modules,
-//! and its BPF backend cannot compile `$argN` of markers).
+//! build a C program that fires every probe with distinct values;
+//! `probe-build trace` reads every argument of every hit back (quick tier:
+//! no root). In the system tier, the bpftrace script from `probe-build
+//! bpftrace` sees every probe fire with the same values, and SystemTap
+//! resolves the tapset from `probe-build tapset` against the program (`stap
+//! -p2`: its aliases, markers and argument variables; this kernel cannot run
+//! stap's modules, and its BPF backend cannot compile `$argN` of markers).
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -136,50 +136,19 @@ fn expected_text(value: &Value) -> String {
     }
 }
 
-/// gdb: one breakpoint per probe printing `HIT id` and each argument.
-fn gdb_hits(dir: &Path, fired: &[Fired]) -> Vec<(String, Vec<String>)> {
-    let mut script = String::from("set pagination off\nset confirm off\n");
-    for f in fired {
-        let _ = writeln!(
-            script,
-            "break -probe-stap {}\ncommands\nsilent\nprintf \"HIT {}\\n\"",
-            f.id, f.id
-        );
-        for (a, (value, _)) in f.values.iter().enumerate() {
-            let _ = match value {
-                Value::Str(_) => writeln!(script, "printf \"ARG %s\\n\", (char *) $_probe_arg{a}"),
-                Value::Signed(_) => {
-                    writeln!(script, "printf \"ARG %lld\\n\", (long long) $_probe_arg{a}")
-                }
-                Value::Unsigned(_) | Value::Pointer(_) => {
-                    writeln!(
-                        script,
-                        "printf \"ARG %llu\\n\", (unsigned long long) $_probe_arg{a}"
-                    )
-                }
-            };
-        }
-        script.push_str("continue\nend\n");
-    }
-    script.push_str("run\n");
-    std::fs::write(dir.join("gdb.cmd"), script).unwrap();
-    let out = run_ok(
-        Command::new("gdb")
-            .current_dir(dir)
-            .args(["-batch", "-nx", "-x", "gdb.cmd", "./prog"]),
-    );
-    let mut hits: Vec<(String, Vec<String>)> = Vec::new();
-    for line in out.lines() {
-        if let Some(id) = line.strip_prefix("HIT ") {
-            hits.push((id.to_string(), Vec::new()));
-        } else if let Some(arg) = line.strip_prefix("ARG ") {
-            hits.last_mut()
-                .expect("ARG before HIT")
-                .1
-                .push(arg.to_string());
-        }
-    }
-    hits
+/// What `probe-build trace` prints for one hit of `f`.
+fn trace_line(f: &Fired) -> String {
+    let args: Vec<String> = f
+        .values
+        .iter()
+        .map(|(value, _)| match value {
+            Value::Str(s) => format!("{s:?}"),
+            Value::Signed(v) => v.to_string(),
+            Value::Unsigned(v) => v.to_string(),
+            Value::Pointer(v) => format!("{v:#x}"),
+        })
+        .collect();
+    format!("{}({})", f.id, args.join(", "))
 }
 
 /// bpftrace with the script `probe-build bpftrace` writes.
@@ -304,7 +273,16 @@ fn stap_resolves_tapset(
     Ok(())
 }
 
-fn check_file(source: &Path) -> Result<String, String> {
+/// A corpus file's program, built in its own folder.
+struct Built {
+    name: String,
+    s: Scratch,
+    cpp: bool,
+    file: ProviderFile,
+    fired: Vec<Fired>,
+}
+
+fn build_file(source: &Path) -> Result<Built, String> {
     let name = source.file_name().unwrap().to_string_lossy().into_owned();
     let s = Scratch::new(&name.replace('.', "_"));
     let cpp = needs_cpp(source);
@@ -334,36 +312,53 @@ fn check_file(source: &Path) -> Result<String, String> {
     run_ok(Command::new("cc").current_dir(&s.dir).args([
         "-O2", "-Wall", "-Werror", "main.c", "probes.o", "-o", "prog",
     ]));
+    Ok(Built {
+        name,
+        s,
+        cpp,
+        file,
+        fired,
+    })
+}
 
-    // gdb reads every argument of every hit.
-    let hits = gdb_hits(&s.dir, &fired);
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for (id, args) in &hits {
-        let f = fired
-            .iter()
-            .find(|f| &f.id == id)
-            .ok_or(format!("{name}: gdb hit unknown probe {id}"))?;
-        *counts.entry(&f.id).or_default() += 1;
-        let expected: Vec<String> = f.values.iter().map(|(v, _)| expected_text(v)).collect();
-        if args != &expected {
-            return Err(format!(
-                "{name}: gdb read {id} as {args:?}, expected {expected:?}"
-            ));
-        }
+/// `probe-build trace`, typed by the provider file, reads every argument
+/// of every hit, in firing order.
+fn check_trace(b: &Built, source: &Path) -> Result<String, String> {
+    let name = &b.name;
+    let c_flag: &[&str] = if b.cpp { &["-C"] } else { &[] };
+    let out = run_ok(
+        probe_build()
+            .current_dir(&b.s.dir)
+            .arg("trace")
+            .args(c_flag)
+            .arg("--provider")
+            .arg(source)
+            .args(["--", "./prog"]),
+    );
+    let seen: Vec<&str> = out.lines().collect();
+    let expected: Vec<String> = (0..FIRES)
+        .flat_map(|_| b.fired.iter().map(trace_line))
+        .collect();
+    if seen != expected {
+        return Err(format!(
+            "{name}: probe-build trace printed\n{out}expected\n{}",
+            expected.join("\n")
+        ));
     }
-    for f in &fired {
-        let n = counts.get(f.id.as_str()).copied().unwrap_or(0);
-        if n != FIRES {
-            return Err(format!(
-                "{name}: gdb stopped {n} times at {}, expected {FIRES}",
-                f.id
-            ));
-        }
-    }
+    Ok(format!(
+        "{name}: {} probes, every argument of {} hits right",
+        b.fired.len(),
+        seen.len()
+    ))
+}
 
+/// bpftrace reads the same values; stap resolves the tapset.
+fn check_system_tracers(b: &Built, source: &Path) -> Result<String, String> {
+    let name = &b.name;
+    let fired = &b.fired;
     // bpftrace counts every probe and prints the same values.
-    let seen = bpftrace_hits(&s.dir, source, cpp);
-    for f in &fired {
+    let seen = bpftrace_hits(&b.s.dir, source, b.cpp);
+    for f in fired {
         let lines: Vec<_> = seen.iter().filter(|(id, _)| id == &f.id).collect();
         if lines.len() != FIRES {
             return Err(format!(
@@ -401,20 +396,17 @@ fn check_file(source: &Path) -> Result<String, String> {
             }
         }
     }
-    stap_resolves_tapset(&s.dir, source, cpp, &file).map_err(|e| format!("{name}: {e}"))?;
+    stap_resolves_tapset(&b.s.dir, source, b.cpp, &b.file).map_err(|e| format!("{name}: {e}"))?;
     Ok(format!(
-        "{name}: {} probes, gdb and bpftrace values right, stap resolves the tapset",
+        "{name}: {} probes, bpftrace values right, stap resolves the tapset",
         fired.len()
     ))
 }
 
-#[test]
-#[ignore = "system tier: gdb, bpftrace as root, SystemTap"]
-fn every_corpus_file_works_end_to_end() {
-    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace", "stap");
+fn for_every_corpus_file(check: fn(&Built, &Path) -> Result<String, String>) {
     let mut failures = Vec::new();
     for source in corpus_files() {
-        match check_file(&source) {
+        match build_file(&source).and_then(|built| check(&built, &source)) {
             Ok(summary) => eprintln!("ok   {summary}"),
             Err(why) => {
                 eprintln!("FAIL {why}");
@@ -428,4 +420,16 @@ fn every_corpus_file_works_end_to_end() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn every_corpus_file_fires_under_probe_build_trace() {
+    for_every_corpus_file(check_trace);
+}
+
+#[test]
+#[ignore = "system tier: bpftrace as root, SystemTap"]
+fn every_corpus_file_works_with_bpftrace_and_systemtap() {
+    probe_test_support::require_tools!("root", "tracefs", "bpftrace", "stap");
+    for_every_corpus_file(check_system_tracers);
 }

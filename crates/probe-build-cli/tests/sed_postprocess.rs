@@ -1,6 +1,8 @@
 //! The header `dtrace -h` writes survives the sed scripts real projects run
 //! over it (CPython, PostgreSQL, PHP), end to end through the CLI: sed the
-//! header, build with the renamed macros, fire, read the arguments in gdb.
+//! header, build with the renamed macros (gcc in the quick tier, clang-16
+//! and g++ in the system tier), fire, read the arguments with `probe-build
+//! trace`.
 
 mod common;
 
@@ -17,7 +19,8 @@ struct Project {
     /// sed arguments turning `probes.raw.h` into `probes.h`, as the project's Makefile does.
     sed: &'static [&'static str],
     program: &'static str,
-    /// gdb: probe and the expected argument values (strings, then numbers).
+    /// `probe-build trace`: probe and the expected argument values (text
+    /// that is not a number is a string).
     expect: &'static [(&'static str, &'static [&'static str])],
 }
 
@@ -151,7 +154,10 @@ int main(void)
     },
 ];
 
-fn check(project: &Project) {
+/// Builds the project's program with each of `compilers` (a C compiler,
+/// or a C++ one for `main.cc`) and reads the expected probes' arguments
+/// with `probe-build trace`.
+fn check(project: &Project, compilers: &[&str]) {
     let s = Scratch::new(project.name);
     s.write("probes.d", project.provider);
     run_ok(
@@ -173,80 +179,72 @@ fn check(project: &Project) {
     );
     fs::write(s.path("probes.h"), sedded).unwrap();
     s.write("main.c", project.program);
-    for (compiler, output) in [("gcc", "prog"), ("clang-16", "prog-clang")] {
-        run_ok(Command::new(compiler).current_dir(&s.dir).args([
-            "-O2", "-Wall", "-Werror", "main.c", "probes.o", "-o", output,
-        ]));
-    }
     // C++ too: CPython and PostgreSQL headers are included from C++ extensions.
     fs::copy(s.path("main.c"), s.path("main.cc")).unwrap();
-    run_ok(Command::new("g++").current_dir(&s.dir).args([
-        "-O2", "-Wall", "-Werror", "main.cc", "probes.o", "-o", "prog-cxx",
-    ]));
 
-    for prog in ["prog", "prog-clang", "prog-cxx"] {
-        let mut script = String::from("set pagination off\n");
-        for (probe, values) in project.expect {
-            script.push_str(&format!(
-                "break -probe-stap {probe}\ncommands\nsilent\nprintf \"HIT {probe}\\n\"\n"
-            ));
-            for (i, value) in values.iter().enumerate() {
-                if value.parse::<i64>().is_ok() {
-                    script.push_str(&format!(
-                        "printf \"ARG %lld\\n\", (long long) $_probe_arg{i}\n"
-                    ));
-                } else {
-                    script.push_str(&format!("printf \"ARG %s\\n\", (char *) $_probe_arg{i}\n"));
-                }
-            }
-            script.push_str("continue\nend\n");
-        }
-        script.push_str("run\n");
-        s.write("gdb.cmd", &script);
-        let out = run_ok(
-            Command::new("gdb")
+    let expected: Vec<String> = project
+        .expect
+        .iter()
+        .map(|(probe, values)| {
+            let args: Vec<String> = values
+                .iter()
+                .map(|value| match value.parse::<i64>() {
+                    Ok(_) => value.to_string(),
+                    Err(_) => format!("{value:?}"),
+                })
+                .collect();
+            format!("{probe}({})", args.join(", "))
+        })
+        .collect();
+    for compiler in compilers {
+        let source = if compiler.contains("++") {
+            "main.cc"
+        } else {
+            "main.c"
+        };
+        let prog = format!("prog-{compiler}");
+        run_ok(
+            Command::new(compiler)
                 .current_dir(&s.dir)
-                .args(["-batch", "-nx", "-x", "gdb.cmd"])
-                .arg(format!("./{prog}")),
+                .args(["-O2", "-Wall", "-Werror", source, "probes.o", "-o", &prog]),
         );
-        let mut expected = String::new();
-        for (probe, values) in project.expect {
-            expected.push_str(&format!("HIT {probe}\n"));
-            for value in *values {
-                // Unsigned 4000000000 in a 4-byte unsigned slot reads back as is.
-                expected.push_str(&format!("ARG {value}\n"));
-            }
+        let mut trace = probe_build();
+        trace
+            .current_dir(&s.dir)
+            .args(["trace", "-C", "--provider", "probes.d"]);
+        for (probe, _) in project.expect {
+            trace.args(["-n", probe]);
         }
-        let seen: String = out
-            .lines()
-            .filter(|l| l.starts_with("HIT ") || l.starts_with("ARG "))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        assert_eq!(
-            seen, expected,
-            "{}: {prog}: gdb output:\n{out}",
-            project.name
-        );
+        let out = run_ok(trace.arg("--").arg(format!("./{prog}")));
+        let seen: Vec<&str> = out.lines().collect();
+        assert_eq!(seen, expected, "{}: {prog}", project.name);
     }
 }
 
 #[test]
-#[ignore = "system tier: gdb, clang-16, g++"]
+fn headers_after_sed_with_gcc() {
+    for project in PROJECTS {
+        check(project, &["gcc"]);
+    }
+}
+
+#[test]
+#[ignore = "system tier: clang-16, g++"]
 fn cpython_header_after_sed() {
-    probe_test_support::require_tools!("/usr/bin/dtrace", "sys/sdt.h", "gdb", "g++", "clang-16");
-    check(&PROJECTS[0]);
+    probe_test_support::require_tools!("g++", "clang-16");
+    check(&PROJECTS[0], &["clang-16", "g++"]);
 }
 
 #[test]
-#[ignore = "system tier: gdb, clang-16, g++"]
+#[ignore = "system tier: clang-16, g++"]
 fn postgresql_header_after_sed() {
-    probe_test_support::require_tools!("/usr/bin/dtrace", "sys/sdt.h", "gdb", "g++", "clang-16");
-    check(&PROJECTS[1]);
+    probe_test_support::require_tools!("g++", "clang-16");
+    check(&PROJECTS[1], &["clang-16", "g++"]);
 }
 
 #[test]
-#[ignore = "system tier: gdb, clang-16, g++"]
+#[ignore = "system tier: clang-16, g++"]
 fn php_header_after_sed() {
-    probe_test_support::require_tools!("/usr/bin/dtrace", "sys/sdt.h", "gdb", "g++", "clang-16");
-    check(&PROJECTS[2]);
+    probe_test_support::require_tools!("g++", "clang-16");
+    check(&PROJECTS[2], &["clang-16", "g++"]);
 }

@@ -20,8 +20,6 @@ struct Use {
     key: String,
     /// The name to look up in the headers (`TxnId`; `color` for `enum color`).
     name: String,
-    /// `struct` or `union` when the argument names one by value.
-    tag: Option<&'static str>,
     /// Every argument using it.
     spans: Vec<(Span, String)>,
 }
@@ -44,12 +42,9 @@ pub(crate) fn resolve(build: &Build, file: &ProviderFile) -> Result<Vec<(String,
     let mut map = Vec::new();
     let mut diagnostics = Vec::new();
     for u in &uses {
-        let resolved = match u.tag {
-            Some(tag) => Err(format!(
-                "a {tag} passed by value cannot be a probe argument (pass a pointer to it)"
-            )),
-            None => declarations.resolve(&u.name, &target),
-        };
+        // (A struct or union by value never gets here: the provider reader
+        // refuses it.)
+        let resolved = declarations.resolve(&u.name, &target);
         match resolved {
             Ok(rust) => map.push((u.key.clone(), rust)),
             Err(why) => {
@@ -112,16 +107,13 @@ fn unmapped_uses(build: &Build, file: &ProviderFile) -> Vec<Use> {
                     .split_whitespace()
                     .filter(|w| !matches!(*w, "const" | "volatile"))
                     .collect();
-                let (tag, name) = match words.as_slice() {
-                    ["struct", name] => (Some("struct"), name.to_string()),
-                    ["union", name] => (Some("union"), name.to_string()),
-                    ["enum", name] => (None, name.to_string()),
-                    _ => (None, words.join(" ")),
+                let name = match words.as_slice() {
+                    ["enum", name] => name.to_string(),
+                    _ => words.join(" "),
                 };
                 uses.push(Use {
                     key: ty.normalized.clone(),
                     name,
-                    tag,
                     spans: vec![site],
                 });
             }
@@ -303,11 +295,7 @@ fn read_declarations(build: &Build, uses: &[Use]) -> Result<Declarations, Error>
         .map(|h| h.display().to_string())
         .collect();
     let shown = headers.join(", ");
-    let names: Vec<&str> = uses
-        .iter()
-        .filter(|u| u.tag.is_none())
-        .map(|u| u.name.as_str())
-        .collect();
+    let names: Vec<&str> = uses.iter().map(|u| u.name.as_str()).collect();
     if names.is_empty() {
         return Ok(Declarations {
             headers: shown,

@@ -1,7 +1,7 @@
 //! The `bindgen` feature: project typedefs named by probe arguments are
 //! resolved from a C header. The generated module compiles with the
-//! resolved Rust types, the notes carry the typedefs' sizes, and gdb reads
-//! the values back; bad types give `FILE:LINE:COL: error:` and write nothing.
+//! resolved Rust types, the notes carry the typedefs' sizes, and our tracer
+//! reads the values back; bad types give `FILE:LINE:COL: error:` and write nothing.
 #![cfg(feature = "bindgen")]
 
 use std::path::PathBuf;
@@ -67,15 +67,19 @@ fn typedefs_resolve_and_fire_with_their_sizes() {
     // A pointer typedef; `Small` mapped by hand to u64.
     assert_eq!(note_sizes(&notes, "conn"), ["8", "8"], "{notes}");
 
-    let gdb = run(Command::new("timeout")
-        .args(["60", "gdb", "-q", "-batch", "-nx"])
-        .args(["-ex", "break -probe-stap txn:start", "-ex", "break -probe-stap txn:conn", "-ex", "run"])
-        .args(["-ex", r#"printf "start=%llu,%llu,%lld,%lld\n", $_probe_arg0, $_probe_arg1, $_probe_arg2, $_probe_arg3"#])
-        .args(["-ex", "continue"])
-        .args(["-ex", r#"printf "conn=%#llx,%llu\n", $_probe_arg0, $_probe_arg1"#])
-        .arg(&program));
-    assert!(gdb.contains("start=4000000000,7,-5000000000,-3"), "{gdb}");
-    assert!(gdb.contains("conn=0x1234,8589934592"), "{gdb}");
+    // No provider file for the tracer (the parser alone does not know
+    // the typedefs): the values as the notes' sizes and signs say.
+    let hits = probe_check::Trace::new(&program)
+        .probe("txn:start")
+        .probe("txn:conn")
+        .run();
+    assert_eq!(
+        hits.lines(),
+        [
+            "txn:start(4000000000, 7, -5000000000, -3)",
+            "txn:conn(4660, 8589934592)" // 0x1234, 1 << 33
+        ]
+    );
 }
 
 #[test]
@@ -95,8 +99,7 @@ fn bad_types_name_the_argument() {
     for expected in [
         format!("{d}:3:17: error: probe `by_value`: argument type `conn_t`: `conn_t` is the struct `conn`; a struct passed by value cannot be a probe argument"),
         format!("{d}:4:16: error: probe `unknown`: argument type `Missing`: no declaration of `Missing` in "),
-        format!("{d}:5:15: error: probe `tagged`: argument type `struct conn`: a struct passed by value cannot be a probe argument"),
-        format!("{d}:6:14: error: probe `array`: argument type `Pair`: `Pair` is an array type"),
+        format!("{d}:5:14: error: probe `array`: argument type `Pair`: `Pair` is an array type"),
     ] {
         assert!(text.contains(&expected), "missing\n{expected}\nin\n{text}");
     }

@@ -1,6 +1,8 @@
 //! A `&str` argument reaches the tracer whole: copied onto the heap when it
 //! is longer than the stack buffer (the default, for crates with `alloc`),
-//! and cut to the buffer only with `Build::alloc(false)`. gdb reads it back.
+//! and cut to the buffer only with `Build::alloc(false)`. Our tracer reads it
+//! back (it raises the semaphore: a `&str` is only copied for an attached
+//! tracer).
 
 mod common;
 
@@ -31,58 +33,39 @@ fn program(dir: &Path, alloc: bool) -> PathBuf {
     exe
 }
 
-/// The strings gdb reads at each `strs:text` hit, with the semaphore raised
-/// by hand (gdb does not raise semaphores, and a `&str` is only copied for
-/// an attached tracer).
-fn strings_read_by_gdb(exe: &Path, length: usize) -> Vec<String> {
-    let out = run(Command::new("gdb")
-        .args(["-q", "-batch", "-nx"])
-        .args(["-ex", "set print elements 0"])
-        .args(["-ex", "break -probe-stap strs:text"])
-        .args(["-ex", &format!("starti {length}")])
-        .args([
-            "-ex",
-            "set var *(unsigned short *) &strs_text_semaphore = 1",
-        ])
-        .args(["-ex", "continue"])
-        .args([
-            "-ex",
-            "printf \"text=%s len=%d\\n\", $_probe_arg0, $_probe_arg1",
-        ])
-        .args(["-ex", "continue"])
-        .args([
-            "-ex",
-            "printf \"text=%s len=%d\\n\", $_probe_arg0, $_probe_arg1",
-        ])
-        .args(["-ex", "continue"])
-        .arg(exe));
-    out.lines()
-        .filter_map(|l| l.strip_prefix("text="))
-        .map(str::to_string)
-        .collect()
+/// What the tracer reads at each `strs:text` hit, strings up to 8 KiB.
+fn strings_read(exe: &Path, length: usize) -> Vec<String> {
+    probe_check::Trace::new(exe)
+        .arg(length.to_string())
+        .strings(8192)
+        .run()
+        .lines()
 }
 
 #[test]
-#[ignore = "system tier: gdb"]
 fn a_long_str_reaches_the_tracer_whole() {
-    probe_test_support::require_tools!("gdb");
     let dir = scratch("long-str-heap");
     let exe = program(&dir, true);
-    let read = strings_read_by_gdb(&exe, 5000);
     let long = "x".repeat(5000) + "END";
-    assert_eq!(read.len(), 2, "{read:?}");
-    assert_eq!(read[0], format!("{long} len=5003"));
-    assert_eq!(read[1], "short len=5");
+    assert_eq!(
+        strings_read(&exe, 5000),
+        [
+            format!("strs:text({long:?}, 5003)"),
+            "strs:text(\"short\", 5)".to_string()
+        ]
+    );
 }
 
 #[test]
-#[ignore = "system tier: gdb"]
 fn without_alloc_a_long_str_is_cut_to_the_buffer() {
-    probe_test_support::require_tools!("gdb");
     let dir = scratch("long-str-cut");
     let exe = program(&dir, false);
-    let read = strings_read_by_gdb(&exe, 5000);
-    assert_eq!(read.len(), 2, "{read:?}");
-    assert_eq!(read[0], format!("{} len=5003", "x".repeat(63)));
-    assert_eq!(read[1], "short len=5");
+    let cut = "x".repeat(63);
+    assert_eq!(
+        strings_read(&exe, 5000),
+        [
+            format!("strs:text({cut:?}, 5003)"),
+            "strs:text(\"short\", 5)".to_string()
+        ]
+    );
 }

@@ -1,6 +1,8 @@
 //! Programs built with the self-contained header fire their probes: gdb
-//! stops at each and reads the arguments, bpftrace counts hits, reads
-//! arguments and turns `_ENABLED()` on through the semaphore. Covered: C and
+//! stops at each and reads the arguments (gdb is the consumer checked here,
+//! across compilers and linkers), our own tracer reads the same, bpftrace
+//! counts hits, reads arguments and turns `_ENABLED()` on through the
+//! semaphore. Covered: C and
 //! C++ (g++, clang++-16), `--gc-sections` with GNU ld, gold, lld and mold,
 //! `-flto`, and probes in a shared library loaded by a program.
 //!
@@ -229,6 +231,33 @@ fn check_gdb(b: &Build, built: &Built) {
     assert_eq!(hits, expected, "{}: gdb saw", b.name);
 }
 
+/// Our own tracer reads what gdb reads, on every compiler and linker here.
+fn check_trace(b: &Build, built: &Built) {
+    let mut expected = vec![
+        r#"app:hit(0, "hello", -1000000000000)"#,
+        "app:tick(200)",
+        "app:guarded(1)",
+        r#"app:hit(1, "hello", -2000000000000)"#,
+        "app:tick(201)",
+        "app:guarded(11)",
+        r#"app:hit(2, "hello", -3000000000000)"#,
+        "app:tick(202)",
+        "app:guarded(21)",
+        "app:none()",
+        "app:tpl(21)",
+        "app:tpl(6)",
+    ];
+    if built.lib.is_some() {
+        expected.push(r#"lib:call(7, "lib")"#);
+    }
+    assert_eq!(
+        trace_hits(&built.exe, &app_model()),
+        expected,
+        "{}: our tracer saw",
+        b.name
+    );
+}
+
 fn check_bpftrace(b: &Build, built: &Built) {
     let exe = built.exe.display().to_string();
     let mut prog = format!(
@@ -284,6 +313,7 @@ fn check(b: Build, bpf: bool) {
     let out = run(&mut Command::new(&built.exe));
     assert!(out.contains("guarded=0"), "{}: {out}", b.name);
     check_gdb(&b, &built);
+    check_trace(&b, &built);
     if bpf {
         check_bpftrace(&b, &built);
     }

@@ -75,3 +75,58 @@ impl fmt::Display for MissingProbe<'_> {
         )
     }
 }
+
+/// The probe `name` names in `declared`: `provider:probe`, or a probe name
+/// alone when exactly one provider declares it. Names are spelled as in the
+/// provider file (`function__entry`).
+pub fn declared_probe<'a>(
+    declared: &'a ProviderFile,
+    name: &str,
+) -> Result<(&'a Provider, &'a Probe), NameError> {
+    let (provider, probe) = match name.split_once(':') {
+        Some((provider, probe)) => (Some(provider), probe),
+        None => (None, name),
+    };
+    let matches: Vec<(&Provider, &Probe)> = declared
+        .providers
+        .iter()
+        .filter(|p| provider.is_none_or(|wanted| p.name == wanted))
+        .flat_map(|p| p.probes.iter().map(move |probe| (p, probe)))
+        .filter(|(_, p)| p.name == probe)
+        .collect();
+    match matches.as_slice() {
+        [] => Err(NameError::NotDeclared),
+        [one] => Ok(*one),
+        _ => Err(NameError::Ambiguous),
+    }
+}
+
+/// Why [`declared_probe`] found no probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameError {
+    /// No provider declares it.
+    NotDeclared,
+    /// A name alone, which several providers declare.
+    Ambiguous,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probes_by_name() {
+        let file = probe_provider::parse_str(
+            "p.d",
+            "provider a { probe go(); probe both(); };\nprovider b { probe both(); };",
+        )
+        .unwrap();
+        let found = |name| declared_probe(&file, name).map(|(p, n)| (&*p.name, &*n.name));
+        assert_eq!(found("go"), Ok(("a", "go")));
+        assert_eq!(found("a:go"), Ok(("a", "go")));
+        assert_eq!(found("b:both"), Ok(("b", "both")));
+        assert_eq!(found("both"), Err(NameError::Ambiguous));
+        assert_eq!(found("b:go"), Err(NameError::NotDeclared));
+        assert_eq!(found("gone"), Err(NameError::NotDeclared));
+    }
+}

@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 
 use object::{Object, ObjectKind, ObjectSection};
 
-pub use check::{check, check_sites, MissingProbe};
+pub use check::{check, check_sites, declared_probe, MissingProbe, NameError};
 pub use format::{format_json, format_text};
 pub use operand::{parse_operand, MemoryOperand, Operand, OperandError};
 

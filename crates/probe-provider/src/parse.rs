@@ -1,4 +1,6 @@
-//! A recursive-descent parser for provider files.
+//! A hand-written descent parser for provider files: one function per
+//! grammar rule, none calling itself (brackets are balanced by counting), so
+//! no input can overflow the stack.
 //!
 //! The grammar, informally:
 //!
@@ -199,7 +201,10 @@ fn parse_text(path: &Path, text: &str, preprocessed: bool) -> Result<ProviderFil
     if !preprocessed {
         directive_warnings(&lexed, &mut parser.warnings);
     }
-    let result = parser.file().and_then(|()| parser.apply_attributes());
+    let result = parser
+        .file()
+        .and_then(|()| parser.check_macro_names())
+        .and_then(|()| parser.apply_attributes());
     let mut warnings = std::mem::take(&mut parser.warnings);
     warnings.sort_by_key(|(_, phys)| *phys);
     for (w, phys) in warnings.iter_mut() {
@@ -534,6 +539,32 @@ impl<'t> Parser<'t> {
             text: tok.text.clone(),
             span: tok.span.clone(),
         });
+    }
+
+    /// Every probe becomes one C macro, `PROVIDER_NAME` with each `__` of
+    /// the name folded to `_` and upper-cased (what `dtrace -h` writes): two
+    /// probes of the file must not make the same one (`request__start` and
+    /// `request_start`, or provider `a_b` probe `c` and provider `a` probe
+    /// `b_c`), or the header would define it twice.
+    fn check_macro_names(&self) -> Result<(), Failure> {
+        let mut seen: HashMap<String, (&Provider, &Probe)> = HashMap::new();
+        for provider in &self.providers {
+            for probe in &provider.probes {
+                let folded = probe.name.replace("__", "_");
+                let c_macro = format!("{}_{}", provider.name, folded).to_ascii_uppercase();
+                if let Some((first_provider, first)) = seen.get(&c_macro) {
+                    return Err(self.error_at_span(
+                        &probe.span,
+                        format!(
+                            "probe `{}:{}` gives the C macro `{c_macro}`, as probe `{}:{}` (line {}) does",
+                            provider.name, probe.name, first_provider.name, first.name, first.span.line
+                        ),
+                    ));
+                }
+                seen.insert(c_macro, (provider, probe));
+            }
+        }
+        Ok(())
     }
 
     /// Gives each provider the attributes its `#pragma D attributes` lines

@@ -559,3 +559,18 @@ fn pointers_to_large_types_enums_and_floats_are_arguments() {
     .unwrap();
     assert_eq!(file.providers[0].probes[0].args.len(), 6);
 }
+
+/// Two probes that make one C macro would be defined twice by the header.
+#[test]
+fn two_probes_making_one_c_macro() {
+    let shown =
+        reject("provider svc {\n\tprobe request__start(int);\n\tprobe request_start(long);\n};\n");
+    assert_error(
+        &shown,
+        "3:8",
+        "probe `svc:request_start` gives the C macro `SVC_REQUEST_START`, as probe `svc:request__start` (line 2) does",
+    );
+    // Across providers too: provider `a_b` probe `c` and provider `a` probe `b_c`.
+    let shown = reject("provider a_b { probe c(); };\nprovider a { probe b_c(); };\n");
+    assert_error(&shown, "2:20", "gives the C macro `A_B_C`");
+}

@@ -1,6 +1,7 @@
-//! A C program loads the Rust cdylib; gdb and bpftrace read the probes'
-//! arguments in the shared library, and the kernel counts its semaphore up.
-//! Needs gcc, gdb and bpftrace (root): missing tools fail the tests.
+//! A C program loads the Rust cdylib; bpftrace reads the probes' arguments
+//! in the shared library, and the kernel counts its semaphore up. Needs gcc
+//! and bpftrace (root): missing tools fail the tests under `CI=true`. Our
+//! own tracer reads the same values without root in `tests/probes.rs`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -57,9 +58,9 @@ fn untraced() {
 }
 
 #[test]
-#[ignore = "system tier: gdb, bpftrace as root"]
+#[ignore = "system tier: bpftrace as root"]
 fn bpftrace_in_the_shared_library() {
-    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
+    probe_test_support::require_tools!("root", "tracefs", "bpftrace");
     use std::io::{BufRead, BufReader, Read};
     use std::process::Stdio;
     let (exe, lib) = loader("bpftrace");
@@ -104,44 +105,5 @@ fn bpftrace_in_the_shared_library() {
         program.trim(),
         "square 144 enabled 1",
         "the kernel did not count the semaphore up"
-    );
-}
-
-#[test]
-#[ignore = "system tier: gdb, bpftrace as root"]
-fn gdb_in_the_shared_library() {
-    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
-    let (exe, _) = loader("gdb");
-    let out = run(Command::new("gdb")
-        .args(["-q", "-batch", "-nx"])
-        .args(["-ex", "set language c", "-ex", "set breakpoint pending on"])
-        .args([
-            "-ex",
-            "break -probe-stap rustlib:call",
-            "-ex",
-            "break -probe-stap rustlib:result",
-        ])
-        .args(["-ex", "run"])
-        .args([
-            "-ex",
-            "printf \"call %d %s\\n\", $_probe_arg0, (char *) $_probe_arg1",
-            "-ex",
-            "continue",
-        ])
-        .args([
-            "-ex",
-            "printf \"result %ld\\n\", $_probe_arg0",
-            "-ex",
-            "continue",
-        ])
-        .arg(&exe));
-    let lines: Vec<&str> = out
-        .lines()
-        .filter(|l| l.starts_with("call") || l.starts_with("result") || l.starts_with("square"))
-        .collect();
-    assert_eq!(
-        lines,
-        ["call 12 from-c", "result 144", "square 144 enabled 1"],
-        "{out}"
     );
 }

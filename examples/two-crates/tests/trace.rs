@@ -1,5 +1,7 @@
-//! Both crates' probes in one binary, read by gdb and bpftrace (which needs
-//! the kernel to count the library's semaphore up). Missing tools fail.
+//! Both crates' probes in one binary, read by bpftrace (which needs the
+//! kernel to count the library's semaphore up). A missing bpftrace fails
+//! under `CI=true`. Our own tracer reads the same values without root in
+//! `tests/probes.rs`.
 
 use std::process::Command;
 
@@ -50,9 +52,9 @@ fn untraced() {
 }
 
 #[test]
-#[ignore = "system tier: gdb, bpftrace as root"]
+#[ignore = "system tier: bpftrace as root"]
 fn bpftrace_sees_both_providers() {
-    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
+    probe_test_support::require_tools!("root", "tracefs", "bpftrace");
     let b = copy_of("bpftrace");
     let script = format!(
         "usdt:{b}:app:main__start {{ printf(\"main__start %d\\n\", arg0); }}\n\
@@ -67,52 +69,4 @@ fn bpftrace_sees_both_providers() {
         .arg(&b));
     assert_eq!(probe_lines(&out), EXPECTED, "{out}");
     assert!(out.contains("sum 55 helper enabled 1"), "{out}");
-}
-
-#[test]
-#[ignore = "system tier: gdb, bpftrace as root"]
-fn gdb_sees_both_providers() {
-    probe_test_support::require_tools!("root", "tracefs", "gdb", "bpftrace");
-    let b = copy_of("gdb");
-    let out = run(Command::new("gdb")
-        .args(["-q", "-batch", "-nx", "-ex", "set language c"])
-        .args([
-            "-ex",
-            "break -probe-stap app:main__start",
-            "-ex",
-            "break -probe-stap helper:checksum__start",
-        ])
-        .args([
-            "-ex",
-            "break -probe-stap helper:checksum__done",
-            "-ex",
-            "break -probe-stap app:main__done",
-        ])
-        .args(["-ex", "run"])
-        .args([
-            "-ex",
-            "printf \"main__start %d\\n\", $_probe_arg0",
-            "-ex",
-            "continue",
-        ])
-        .args([
-            "-ex",
-            "printf \"checksum__start %d %lu\\n\", *(unsigned char *) $_probe_arg0, $_probe_arg1",
-            "-ex",
-            "continue",
-        ])
-        .args([
-            "-ex",
-            "printf \"checksum__done %u %s\\n\", $_probe_arg0, (char *) $_probe_arg1",
-            "-ex",
-            "continue",
-        ])
-        .args([
-            "-ex",
-            "printf \"main__done %u\\n\", $_probe_arg0",
-            "-ex",
-            "continue",
-        ])
-        .arg(&b));
-    assert_eq!(probe_lines(&out), EXPECTED, "{out}");
 }

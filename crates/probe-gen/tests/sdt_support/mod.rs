@@ -1,5 +1,6 @@
 //! Shared helpers for the `sdt_*` integration tests: models from provider-file text,
-//! temporary build folders, compilers, readelf, gdb and bpftrace drivers.
+//! temporary build folders, compilers, readelf, gdb, bpftrace and our own
+//! tracer.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -283,6 +284,54 @@ pub fn gdb_probe_values(
         eprintln!("gdb printed no hits; its output:\n{text}");
     }
     hits
+}
+
+/// Runs `exe` under our own tracer (`probe-trace`, what `probe-build trace`
+/// runs), with the arguments typed by `file`, and returns one line per
+/// hit: `provider:name("text", -1, 0x7ffd5a3c)`.
+pub fn trace_hits(exe: &Path, file: &ProviderFile) -> Vec<String> {
+    use probe_trace::{ArgKind, Options, Target};
+
+    struct Lines(Vec<String>);
+    impl probe_trace::Sink for Lines {
+        fn hit(&mut self, hit: &probe_trace::Hit<'_>) -> std::io::Result<()> {
+            self.0.push(probe_trace::format::text_line(hit));
+            Ok(())
+        }
+    }
+
+    let mut options = Options::default();
+    for provider in &file.providers {
+        for probe in &provider.probes {
+            let kinds = probe
+                .args
+                .iter()
+                .map(|arg| match arg.ty.class {
+                    probe_provider::TypeClass::String => ArgKind::String,
+                    probe_provider::TypeClass::Pointer => ArgKind::Pointer,
+                    _ => ArgKind::Integer,
+                })
+                .collect();
+            options
+                .arg_kinds
+                .insert((provider.name.clone(), probe.name.clone()), kinds);
+        }
+    }
+    let target = Target::Run {
+        program: exe.to_path_buf(),
+        args: Vec::new(),
+    };
+    let mut lines = Lines(Vec::new());
+    let outcome = probe_trace::trace(&target, &options, &mut lines)
+        .unwrap_or_else(|e| panic!("cannot trace {}: {e}", exe.display()));
+    assert_eq!(
+        outcome,
+        probe_trace::Outcome::Exited(0),
+        "{}: {:?}",
+        exe.display(),
+        lines.0
+    );
+    lines.0
 }
 
 /// The tracefs mount bpftrace needs.

@@ -1,0 +1,4 @@
+/* rejects: 3:19 function pointer */
+provider svc {
+	probe start(void (*callback)(int));
+};

@@ -1,0 +1,4 @@
+/* rejects: 3:14 incomplete type: `struct` needs a tag name */
+provider svc {
+	probe start(struct);
+};

@@ -1,0 +1,2 @@
+/* rejects: 2:1 expected `provider`, found `hello` */
+hello world

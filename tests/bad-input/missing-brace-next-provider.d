@@ -1,0 +1,6 @@
+/* rejects: 3:19 missing `}` to close provider `svc` */
+provider svc {
+	probe start(int);
+provider other {
+	probe x();
+};

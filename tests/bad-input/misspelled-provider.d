@@ -1,0 +1,4 @@
+/* rejects: 3:2 probe declaration outside a provider */
+provder svc {
+	probe start(int);
+};

@@ -1,0 +1,2 @@
+/* rejects: 2:1 probe declaration outside a provider */
+probe start(int);

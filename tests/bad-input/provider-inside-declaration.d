@@ -1,0 +1,6 @@
+/* rejects: 4:1 `provider` inside an unclosed `{` */
+typedef struct {
+	int fd;
+provider svc {
+	probe start(int);
+};

@@ -1,0 +1,4 @@
+/* rejects: 3:18 invalid parameter name `for` */
+provider svc {
+	probe start(int for);
+};

@@ -1,0 +1,4 @@
+/* rejects: 3:14 expected a type, found the reserved word `static` */
+provider svc {
+	probe start(static int);
+};

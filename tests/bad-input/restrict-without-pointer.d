@@ -1,0 +1,4 @@
+/* rejects: 3:14 `restrict` applies only to a pointer */
+provider svc {
+	probe start(restrict int);
+};

@@ -1,0 +1,4 @@
+/* rejects: 3:21 expected `,` or `)` */
+provider svc {
+	probe start(int fd count);
+};

@@ -1,0 +1,5 @@
+/* rejects: 5:1 unmatched `}` */
+provider svc {
+	probe start(int);
+};
+};

@@ -1,0 +1,4 @@
+/* rejects: 3:18 unmatched `)` */
+provider svc {
+	probe start(int));
+};

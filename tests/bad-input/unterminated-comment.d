@@ -1,0 +1,5 @@
+/* rejects: 3:2 unterminated comment */
+provider svc {
+	/* the start probe
+	probe start(int);
+};

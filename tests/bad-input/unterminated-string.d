@@ -1,0 +1,2 @@
+/* rejects: 2:16 unterminated string literal */
+BEGIN { printf("started); }
