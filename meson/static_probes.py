@@ -442,6 +442,10 @@ DEPENDENCY_CLASSES = ("Unknown", "CPU", "Platform", "Group", "ISA", "Common")
 ATTRIBUTE_GROUPS = ("provider", "module", "function", "name", "args")
 
 
+def ascii_upper(word):
+    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in word)
+
+
 def provider_attributes_error(text, providers):
     """Why a `#pragma D attributes ATTR provider PROV GROUP` line about one
     of PROVIDERS cannot be read, or None (other pragmas are not checked)."""
@@ -674,6 +678,31 @@ class Parser(object):
 
     def warn_at(self, tok, message):
         self.warnings.append((tok.span, message, tok.phys_line))
+
+    def error_at_span(self, span, message):
+        phys = self.peek().phys_line
+        for t in self.tokens:
+            if t.span.key() == span.key():
+                phys = t.phys_line
+                break
+        return Failure(span, message, phys)
+
+    def check_macro_names(self):
+        """Two probes of the file must not make the same C macro
+        (`request__start` and `request_start`, or provider `a_b` probe `c`
+        and provider `a` probe `b_c`): the header would define it twice."""
+        seen = {}
+        for provider in self.providers:
+            for probe in provider.probes:
+                c_macro = ascii_upper("%s_%s" % (provider.name, probe.name.replace("__", "_")))
+                if c_macro in seen:
+                    first_provider, first = seen[c_macro]
+                    raise self.error_at_span(
+                        probe.span, "probe `%s:%s` gives the C macro `%s`, as probe `%s:%s` "
+                                    "(line %d) does" % (provider.name, probe.name, c_macro,
+                                                        first_provider.name, first.name,
+                                                        first.span.line))
+                seen[c_macro] = (provider, probe)
 
     def apply_attributes(self):
         """A malformed `#pragma D attributes ... provider NAME GROUP` about a
@@ -1184,6 +1213,7 @@ def parse_text(path, text, preprocessed=False):
                                "-C (run the C preprocessor)" % (name, others), phys))
     try:
         parser.file()
+        parser.check_macro_names()
         parser.apply_attributes()
     except Failure as f:
         error = ProviderError(f.span.file, f.span.line, f.span.column, f.message)
