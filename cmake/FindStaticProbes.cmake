@@ -264,8 +264,30 @@ macro(_static_probes_reader_constants)
     list(APPEND _sp_codes ${_sp_code})
   endforeach()
   string(ASCII ${_sp_codes} _StaticProbes_UTF8_CONT)
+  foreach(_sp_code RANGE 192 255)
+    list(APPEND _sp_codes ${_sp_code})
+  endforeach()
+  # Every byte that is not ASCII, in order: a byte's code is its index + 128.
+  string(ASCII ${_sp_codes} _StaticProbes_HIGH)
+  # One UTF-8 character that is not ASCII, as Rust's str::from_utf8 takes
+  # it: no overlong forms, no surrogates, nothing above U+10FFFF.
+  string(ASCII 194 195 196 197 198 199 200 201 202 203 204 205 206 207 208 209
+    210 211 212 213 214 215 216 217 218 219 220 221 222 223 _sp_lead2)
+  string(ASCII 225 226 227 228 229 230 231 232 233 234 235 236 238 239 _sp_lead3)
+  string(ASCII 224 _sp_e0)
+  string(ASCII 237 _sp_ed)
+  string(ASCII 240 _sp_f0)
+  string(ASCII 241 242 243 _sp_lead4)
+  string(ASCII 244 _sp_f4)
+  string(ASCII 128 129 130 131 132 133 134 135 136 137 138 139 140 141 142 143 _sp_80_8f)
+  string(ASCII 144 145 146 147 148 149 150 151 152 153 154 155 156 157 158 159 _sp_90_9f)
+  string(ASCII 160 161 162 163 164 165 166 167 168 169 170 171 172 173 174 175
+    176 177 178 179 180 181 182 183 184 185 186 187 188 189 190 191 _sp_a0_bf)
+  set(_sp_c "[${_StaticProbes_UTF8_CONT}]")
+  set(_StaticProbes_UTF8_CHAR "[${_sp_lead2}]${_sp_c}|${_sp_e0}[${_sp_a0_bf}]${_sp_c}|[${_sp_lead3}]${_sp_c}${_sp_c}|${_sp_ed}[${_sp_80_8f}${_sp_90_9f}]${_sp_c}|${_sp_f0}[${_sp_90_9f}${_sp_a0_bf}]${_sp_c}${_sp_c}|[${_sp_lead4}]${_sp_c}${_sp_c}${_sp_c}|${_sp_f4}[${_sp_80_8f}]${_sp_c}${_sp_c}")
   unset(_sp_codes)
   unset(_sp_code)
+  unset(_sp_c)
   set(_StaticProbes_PUNCT "!#$%&()*+,-./:;<=>?@[\\]^`{|}~")
 endmacro()
 
@@ -292,10 +314,13 @@ endfunction()
 
 # Sets <out_var> to "FILE:LINE:COL: error: MESSAGE", then the source line
 # and a caret under the column, the way C compilers (and probe-build) do.
-# <col> counts bytes; it is turned into characters here.
+# <col> counts bytes; it is turned into characters here. An optional last
+# argument names a variable holding the source line to show.
 function(_static_probes_diagnostic file line col phys message_var out_var)
   set(source "")
-  if(_sp_preprocessed AND EXISTS "${file}" AND NOT IS_DIRECTORY "${file}")
+  if(ARGC GREATER 6)
+    set(source "${${ARGV6}}")
+  elseif(_sp_preprocessed AND EXISTS "${file}" AND NOT IS_DIRECTORY "${file}")
     # A line marker of the C preprocessor: the original file's line.
     file(READ "${file}" original)
     string(REPLACE "\r\n" "\n" original "${original}")
@@ -304,6 +329,8 @@ function(_static_probes_diagnostic file line col phys message_var out_var)
   elseif(DEFINED _sp_text)
     _static_probes_text_line(_sp_text ${phys} source)
   endif()
+  # Shown up to a NUL byte at most: CMake's messages would end there.
+  string(REGEX MATCH "^[^\n]+" source "${source}")
   set(column ${col})
   set(pad "")
   if(NOT source STREQUAL "")
@@ -350,6 +377,15 @@ macro(_static_probes_lex_error)
 endmacro()
 
 # ---- Lexer ----------------------------------------------------------------
+
+# The text was cut at a control character (_sp_control says which) and the
+# lexer came to the cut inside a comment or literal: the error is there.
+macro(_static_probes_control_error)
+  set(_sp_cut "${_sp_rest}")
+  _static_probes_consume(_sp_cut)
+  set(_sp_msg "${_sp_control}")
+  _static_probes_lex_error()
+endmacro()
 
 # A line break just consumed: a pending line marker takes effect.
 macro(_static_probes_newline)
@@ -514,6 +550,9 @@ macro(_static_probes_lex)
       string(SUBSTRING "${_sp_rest}" 2 -1 _sp_after)
       string(FIND "${_sp_after}" "*/" _sp_end)
       if(_sp_end LESS 0)
+        if(NOT _sp_control STREQUAL "")
+          _static_probes_control_error()
+        endif()
         set(_sp_msg "unterminated comment: `/*` has no matching `*/`")
         _static_probes_lex_error()
       endif()
@@ -544,6 +583,8 @@ macro(_static_probes_lex)
       # To the first quote of its kind on the line that no "\" escapes.
       set(_sp_quote "${CMAKE_MATCH_0}")
       string(REGEX MATCH "^[^\n]+" _sp_chunk "${_sp_rest}")
+      string(LENGTH "${_sp_chunk}" _sp_line_len)
+      string(LENGTH "${_sp_rest}" _sp_len)
       string(SUBSTRING "${_sp_chunk}" 1 -1 _sp_chunk)
       string(REGEX REPLACE "\\\\." "__" _sp_plain "${_sp_chunk}")
       string(FIND "${_sp_plain}" "${_sp_quote}" _sp_end)
@@ -552,6 +593,10 @@ macro(_static_probes_lex)
         string(SUBSTRING "${_sp_rest}" 0 ${_sp_end} _sp_tok)
         _static_probes_push(literal)
       else()
+        # Its line goes on to the cut: the control character comes first.
+        if(NOT _sp_control STREQUAL "" AND _sp_line_len EQUAL _sp_len)
+          _static_probes_control_error()
+        endif()
         if(_sp_rest MATCHES "^\"")
           set(_sp_msg "unterminated string literal")
         else()
@@ -1213,6 +1258,132 @@ macro(_static_probes_skip_clause)
   endwhile()
 endmacro()
 
+# CMake's regular expressions stop at a NUL byte, where string(LENGTH),
+# string(SUBSTRING), string(FIND) and string(REGEX REPLACE) go on (and
+# string(REPLACE) cuts the text short): every check below is written so
+# that a NUL byte cannot hide what follows it, or stall a loop.
+
+# Refuses bytes that are not UTF-8 before anything else, as probe-build
+# does: the first anywhere in the file (Rust's str::from_utf8), lines
+# counted after "\n" only. Sets <error_var> to the error, or to "".
+# The text is walked one NUL-free piece at a time; a run of non-ASCII bytes
+# is matched in slices, since a match of a repeated group recurses once per
+# repetition and a long one would crash CMake.
+function(_static_probes_check_utf8 file text_var error_var)
+  set(${error_var} "" PARENT_SCOPE)
+  set(_sp_preprocessed FALSE)
+  set(_sp_input "${${text_var}}")
+  set(rest "${_sp_input}")
+  # Lines as from_utf8's error counts them (after "\n" only), and the
+  # current line so far (a NUL shown as a space).
+  set(line 1)
+  set(line_text "")
+  while(NOT rest STREQUAL "")
+    string(REGEX MATCH "^.+" piece "${rest}")
+    string(LENGTH "${piece}" piece_len)
+    while(NOT piece STREQUAL "")
+      string(REGEX MATCH "^[^${_StaticProbes_HIGH}]+" ascii "${piece}")
+      string(LENGTH "${ascii}" len)
+      if(len EQUAL 0)
+        string(REGEX MATCH "^[${_StaticProbes_HIGH}]+" run "${piece}")
+        string(SUBSTRING "${run}" 0 1024 slice)
+        string(REGEX MATCH "^(${_StaticProbes_UTF8_CHAR})+" ascii "${slice}")
+        string(LENGTH "${ascii}" len)
+        string(LENGTH "${slice}" slice_len)
+        string(LENGTH "${run}" run_len)
+        # A slice may end inside a character: only the first one is sure.
+        if(len LESS slice_len AND (len EQUAL 0 OR slice_len EQUAL run_len))
+          string(APPEND line_text "${ascii}")
+          string(SUBSTRING "${slice}" ${len} 1 byte)
+          string(FIND "${_StaticProbes_HIGH}" "${byte}" code)
+          math(EXPR code "${code} + 128" OUTPUT_FORMAT HEXADECIMAL)
+          string(LENGTH "${line_text}" col)
+          math(EXPR col "${col} + 1")
+          set(message "binary data: byte ${code} is not valid UTF-8 text")
+          _static_probes_diagnostic("${file}" ${line} ${col} ${line} message diagnostic line_text)
+          set(${error_var} "${diagnostic}" PARENT_SCOPE)
+          return()
+        endif()
+      endif()
+      string(FIND "${ascii}" "\n" nl REVERSE)
+      if(nl LESS 0)
+        string(APPEND line_text "${ascii}")
+      else()
+        string(REGEX MATCHALL "\n" nls "${ascii}")
+        list(LENGTH nls nls)
+        math(EXPR line "${line} + ${nls}")
+        math(EXPR nl "${nl} + 1")
+        string(SUBSTRING "${ascii}" ${nl} -1 line_text)
+      endif()
+      string(SUBSTRING "${piece}" ${len} -1 piece)
+    endwhile()
+    string(LENGTH "${rest}" rest_len)
+    if(piece_len EQUAL rest_len)
+      break()
+    endif()
+    # A NUL byte ends the piece.
+    string(APPEND line_text " ")
+    math(EXPR piece_len "${piece_len} + 1")
+    string(SUBSTRING "${rest}" ${piece_len} -1 rest)
+  endwhile()
+endfunction()
+
+# The text of a provider file as the lexer reads it (held by <text_var>,
+# changed in place): without its byte-order mark, every line ending "\n".
+macro(_static_probes_normalize text_var)
+  string(ASCII 239 187 191 _sp_bom)
+  if(${text_var} MATCHES "^${_sp_bom}")
+    string(SUBSTRING "${${text_var}}" 3 -1 ${text_var})
+  endif()
+  string(REGEX REPLACE "\r\n?" "\n" ${text_var} "${${text_var}}")
+endmacro()
+
+# The first control character of the text held by <text_var> (a NUL byte
+# included): sets <prefix_var> to the text before it and <message_var> to
+# probe-build's message, or <message_var> to "" when there is none.
+function(_static_probes_find_control text_var prefix_var message_var)
+  set(${message_var} "" PARENT_SCOPE)
+  # No match gives "" (a match of nothing would be an error).
+  string(REGEX MATCH "^[^${_StaticProbes_CONTROL}]+" good "${${text_var}}")
+  string(LENGTH "${good}" at)
+  string(LENGTH "${${text_var}}" len)
+  if(at LESS len)
+    string(SUBSTRING "${${text_var}}" ${at} 1 bad)
+    string(FIND "${_StaticProbes_CONTROL}" "${bad}" index)
+    set(code 0)
+    if(index GREATER -1)
+      list(GET _StaticProbes_CONTROL_CODES ${index} code)
+    endif()
+    math(EXPR hex "${code}" OUTPUT_FORMAT HEXADECIMAL)
+    string(REGEX REPLACE "^0x(.)$" "0x0\\1" hex "${hex}")
+    set(${prefix_var} "${good}" PARENT_SCOPE)
+    set(${message_var} "binary data: control character ${hex} is not allowed in a provider file" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# What probe-build checks before running the C preprocessor over a file
+# (which would pass binary junk through): UTF-8, then control characters
+# on every line, comments and all. Sets <error_var> to the error, or "".
+function(_static_probes_check_binary file text_var error_var)
+  _static_probes_check_utf8("${file}" ${text_var} error)
+  if(error STREQUAL "")
+    set(_sp_text "${${text_var}}")
+    _static_probes_normalize(_sp_text)
+    _static_probes_find_control(_sp_text good message)
+    if(NOT message STREQUAL "")
+      string(REGEX MATCHALL "\n" nls "${good}")
+      list(LENGTH nls line)
+      math(EXPR line "${line} + 1")
+      string(REGEX REPLACE ".*\n" "" tail "${good}")
+      string(LENGTH "${tail}" col)
+      math(EXPR col "${col} + 1")
+      set(_sp_preprocessed FALSE)
+      _static_probes_diagnostic("${file}" ${line} ${col} ${line} message error)
+    endif()
+  endif()
+  set(${error_var} "${error}" PARENT_SCOPE)
+endfunction()
+
 # Parses provider-file text (held by variable <text_var>; <file> names it in
 # errors, and line markers of the C preprocessor are followed). Sets
 # <out_var> to a list of PROVIDER:PROBE:ARITY:LINE:COL, one per probe, or
@@ -1227,33 +1398,26 @@ function(_static_probes_parse_text file text_var out_var error_var)
   set(_sp_error_var "${error_var}")
   set(${error_var} "" PARENT_SCOPE)
   set(${out_var} "" PARENT_SCOPE)
+  _static_probes_check_utf8("${file}" ${text_var} _sp_diag)
+  if(NOT _sp_diag STREQUAL "")
+    set(${error_var} "${_sp_diag}" PARENT_SCOPE)
+    return()
+  endif()
   set(_sp_rest "${${text_var}}")
-  string(ASCII 239 187 191 _sp_bom)
-  string(REGEX REPLACE "^${_sp_bom}" "" _sp_rest "${_sp_rest}")
-  string(REPLACE "\r\n" "\n" _sp_rest "${_sp_rest}")
-  string(REPLACE "\r" "\n" _sp_rest "${_sp_rest}")
+  _static_probes_normalize(_sp_rest)
   set(_sp_text "${_sp_rest}")
-  if(_sp_rest MATCHES "[${_StaticProbes_CONTROL}]")
-    string(REGEX MATCH "^[^${_StaticProbes_CONTROL}]*" _sp_good "${_sp_rest}")
-    string(LENGTH "${_sp_good}" _sp_at)
-    string(SUBSTRING "${_sp_rest}" ${_sp_at} 1 _sp_bad)
-    string(FIND "${_StaticProbes_CONTROL}" "${_sp_bad}" _sp_index)
-    list(GET _StaticProbes_CONTROL_CODES ${_sp_index} _sp_code)
-    math(EXPR _sp_hex "${_sp_code}" OUTPUT_FORMAT HEXADECIMAL)
-    string(REGEX REPLACE "^0x(.)$" "0x0\\1" _sp_hex "${_sp_hex}")
-    string(REGEX REPLACE "^0x" "" _sp_hex "${_sp_hex}")
-    string(REGEX MATCHALL "\n" _sp_nls "${_sp_good}")
-    list(LENGTH _sp_nls _sp_line)
-    math(EXPR _sp_line "${_sp_line} + 1")
-    string(REGEX REPLACE ".*\n" "" _sp_tail "${_sp_good}")
-    string(LENGTH "${_sp_tail}" _sp_col)
-    math(EXPR _sp_col "${_sp_col} + 1")
-    set(_sp_phys ${_sp_line})
-    set(_sp_cur_file "${_sp_file}")
-    set(_sp_msg "binary data: control character 0x${_sp_hex} is not allowed in a provider file")
-    _static_probes_lex_error()
+  # A control character is an error where probe-build's lexer comes to it:
+  # the lexer reads the text before it, so that an unterminated literal on
+  # an earlier line still comes first, and line markers count.
+  _static_probes_find_control(_sp_rest _sp_good _sp_control)
+  if(NOT _sp_control STREQUAL "")
+    set(_sp_rest "${_sp_good}")
   endif()
   _static_probes_lex()
+  if(NOT _sp_control STREQUAL "")
+    set(_sp_msg "${_sp_control}")
+    _static_probes_lex_error()
+  endif()
   set(_sp_pos 0)
   set(_sp_probes "")
   set(_sp_seen "")
@@ -1332,9 +1496,8 @@ function(_static_probes_parse file flags compiler out_var error_var)
     # The file as written is checked first: the preprocessor would pass
     # binary junk through.
     file(READ "${file}" text)
-    string(REGEX MATCH "[${_StaticProbes_CONTROL}]" bad "${text}")
-    if(NOT bad STREQUAL "")
-      _static_probes_parse_text("${file}" text probes error)
+    _static_probes_check_binary("${file}" text error)
+    if(NOT error STREQUAL "")
       set(${error_var} "${error}" PARENT_SCOPE)
       return()
     endif()

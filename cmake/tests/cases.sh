@@ -916,11 +916,31 @@ reader-like-probe-build)
   w int128 'provider p {\n\tprobe ok(__int128 *);\n\tprobe bad(__int128);\n};\n'
   w unsigned-int128 'provider p {\n\tprobe bad(unsigned __int128);\n};\n'
   w uint128-t 'provider p {\n\tprobe bad(__uint128_t);\n};\n'
+  # Bytes: CMake's regular expressions stop at a NUL, so none may hide what
+  # follows it or stall the lexer (one run spun for 39 minutes).
+  w nul 'provider p {\n\tprobe a(int\000);\n};\n'
+  w nul-first-byte '\000provider p {\n\tprobe a(int);\n};\n'
+  w nul-then-control 'provider p {\n\000\tprobe a(int);\001\n};\n'
+  w nul-then-bad-utf8 'provider p {\n\000\tprobe a(int); /* \303\251 \377 */\n};\n'
+  w nul-after-marker '# 40 "orig.d"\nprovider p {\n\tprobe a(int\000);\n};\n'
+  w nul-cr 'provider p {\r\tprobe a(int\000);\r};\r'
+  w bad-utf8 'provider p {\n\tprobe a(int\377);\n};\n'
+  w overlong-utf8 'provider p {\n\tprobe a(int); /* \300\200 */\n};\n'
+  w surrogate-utf8 'provider p {\n\tprobe a(int); /* \355\240\200 */\n};\n'
+  w above-max-utf8 'provider p {\n\tprobe a(int); /* \364\220\200\200 */\n};\n'
+  w truncated-utf8 'provider p {\n\tprobe a(int);\n};\n/* \342\202'
+  w four-byte-utf8 'provider p {\n\tprobe a(int); /* \360\237\230\200 \364\217\277\277 */ probe b(int @);\n};\n'
+  w control-after-literal 'BEGIN { x = "abc\n};\n\001\n'
+  w control-in-comment 'provider p {\n/* abc\n\001\n};\n'
+  w control-after-marker '# 40 "orig.d"\nprovider p {\n\tprobe a(int);\001\n};\n'
+  w double-bom '\357\273\277\357\273\277provider p {\n\tprobe a(int);\n};\n'
   # Long lines: a repeated group in a regular expression recurses once per
   # repetition, and CMake crashed on a literal or directive this long.
   long=$(yes a | head -n 60000 | tr -d '\n')
+  accents=$(yes "$(printf '\303\251')" | head -n 20000 | tr -d '\n')
   w long-literal "BEGIN { x = \"$long\"; y = '$long'; }\nprovider p {\n\tprobe a(int);\n};\n"
   w long-directive "#define X $long /* $long */ \\\\\n $long\nprovider p {\n\tprobe a(int @);\n};\n"
+  w long-utf8 "provider p { /* $accents */ probe a(int); };\n/* $accents\377 */\n"
   only_cmake_refuses="struct-by-value union-by-value long-double int128 unsigned-int128 uint128-t"
   macros() {
     awk '/^#define [A-Z]/ { if ($0 ~ /\\$/) { getline next_line; print $0 " " next_line } else print }' "$1" |
@@ -1064,6 +1084,8 @@ parser-errors)
   check_error 'typedef int t\n' "1:14: error: missing \`;\` at the end of the \`typedef\` declaration"
   check_error 'provider x { probe a(int); }; #define X\n' "1:31: error: expected \`provider\`, found \`#\`"
   check_error 'provider x {\n  probe a(int) \\\\ ;\n};\n' "2:15: error: missing \`;\` after the declaration of probe \`a\` (found \`\\\`)"
+  check_error 'provider x {\n\tprobe a(int\000);\n};\n' "2:13: error: binary data: control character 0x00 is not allowed in a provider file"
+  check_error 'provider x {\n\tprobe a(int\377);\n};\n' "2:13: error: binary data: byte 0xff is not valid UTF-8 text"
   # The source line and a caret under the column follow.
   printf 'provider x {\n\tprobe a(int;\n};\n' > p.d
   cmake -DStaticProbes_SCRIPT_ACTION=disabled-header -DStaticProbes_SCRIPT_INPUT=p.d \
