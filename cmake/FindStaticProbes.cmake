@@ -239,8 +239,8 @@ set(_StaticProbes_MODULE_VERSION "0.1.0")
 # variables instead; macro parameters are only numbers and plain words.
 # Tokens live in variables named by their index (_sp_k<i> kind, _sp_t<i>
 # text, _sp_l<i> line, _sp_c<i> byte column, _sp_e<i> end column, _sp_s<i>
-# space before, _sp_f<i> file, _sp_p<i> physical line), never in lists:
-# a token may be ";", "[" or "\".
+# space before, _sp_f<i> file, _sp_p<i> physical line, _sp_x<i> the text
+# of a "#pragma D"), never in lists: a token may be ";", "[" or "\".
 
 macro(_static_probes_reader_constants)
   set(_StaticProbes_RESERVED auto break case char const continue default do double else
@@ -498,10 +498,16 @@ macro(_static_probes_directive)
     string(SUBSTRING "${_sp_body}" ${_sp_block} -1 _sp_body)
   endwhile()
   string(STRIP "${_sp_kept}" _sp_body)
-  if(_sp_body MATCHES "^pragma[ \t]+D([ \t]|$)")
+  if(_sp_body MATCHES "^pragma[ \t]+D(([ \t].*)?)$")
+    # What follows "#pragma D", read once the whole file is.
+    string(STRIP "${CMAKE_MATCH_1}" _sp_x${_sp_n})
     set(_sp_tok "#pragma")
     set(_sp_space 1)
     _static_probes_record(pragma)
+    # Where something missing after it is reported: probe-build's pragma
+    # token ends where it starts.
+    math(EXPR _sp_prev "${_sp_n} - 1")
+    set(_sp_e${_sp_prev} ${_sp_c${_sp_prev}})
   elseif(_sp_body MATCHES "^(line)?[ \t]*([0-9]+)[ \t]*(.*)$")
     # A line marker takes effect on the next line; its file name, quoted,
     # may hold escaped quotes.
@@ -1104,6 +1110,7 @@ macro(_static_probes_provider)
     elseif(_sp_k${_sp_pos} STREQUAL "punct" AND _sp_t${_sp_pos} STREQUAL ";")
       _static_probes_bump()
     elseif(_sp_k${_sp_pos} STREQUAL "pragma")
+      list(APPEND _sp_pragmas ${_sp_pos})
       _static_probes_bump()
     elseif(_sp_k${_sp_pos} STREQUAL "ident" AND _sp_t${_sp_pos} STREQUAL "probe")
       _static_probes_probe()
@@ -1384,6 +1391,69 @@ function(_static_probes_check_binary file text_var error_var)
   set(${error_var} "${error}" PARENT_SCOPE)
 endfunction()
 
+# Once the whole file is read: "#pragma D attributes NAME/DATA/CLASS provider
+# PROVIDER GROUP" about a provider of this file must name a known group,
+# stabilities and dependency class (in any case), as probe-build reads it;
+# other pragmas, and those about providers declared elsewhere, are not read.
+macro(_static_probes_check_attributes)
+  foreach(_sp_at IN LISTS _sp_pragmas)
+    # Its first five words.
+    set(_sp_rest_words "${_sp_x${_sp_at}}")
+    foreach(_sp_i RANGE 4)
+      set(_sp_w${_sp_i} "")
+      set(_sp_has${_sp_i} FALSE)
+      if(_sp_rest_words MATCHES "^[ \t${_StaticProbes_VTFF}]*([^ \t${_StaticProbes_VTFF}]+)(.*)$")
+        set(_sp_w${_sp_i} "${CMAKE_MATCH_1}")
+        set(_sp_rest_words "${CMAKE_MATCH_2}")
+        set(_sp_has${_sp_i} TRUE)
+      endif()
+    endforeach()
+    set(_sp_msg "")
+    if(NOT (_sp_w0 STREQUAL "attributes" AND _sp_w2 STREQUAL "provider" AND _sp_has3
+        AND _sp_w3 MATCHES "^[A-Za-z_][A-Za-z0-9_]*$"))
+      # Not about a provider.
+    elseif(NOT DEFINED _sp_provider_line_${_sp_w3})
+      # About a provider of another file.
+    elseif(NOT _sp_has4)
+      set(_sp_msg "`#pragma D attributes` for a provider needs a group: provider, module, function, name or args")
+    elseif(NOT _sp_w4 MATCHES "^(provider|module|function|name|args)$")
+      set(_sp_msg "unknown attribute group `${_sp_w4}`: expected provider, module, function, name or args")
+    elseif(_sp_w1 STREQUAL "" OR NOT _sp_w1 MATCHES "^([^/]*)(/([^/]*)(/([^/]*))?)?$")
+      set(_sp_msg "bad attributes `${_sp_w1}`: expected NAME/DATA/CLASS, e.g. Evolving/Evolving/Common")
+    else()
+      # Parts left out are Standard/Standard/Common, as dtrace_str2attr
+      # reads them. (No CMake lists: a part may hold ";".)
+      set(_sp_level0 "${CMAKE_MATCH_1}")
+      set(_sp_level1 "${CMAKE_MATCH_3}")
+      set(_sp_has_level1 FALSE)
+      if(NOT "${CMAKE_MATCH_2}" STREQUAL "")
+        set(_sp_has_level1 TRUE)
+      endif()
+      set(_sp_class "${CMAKE_MATCH_5}")
+      set(_sp_has_class FALSE)
+      if(NOT "${CMAKE_MATCH_4}" STREQUAL "")
+        set(_sp_has_class TRUE)
+      endif()
+      foreach(_sp_i 0 1)
+        string(TOLOWER "${_sp_level${_sp_i}}" _sp_lower)
+        if((_sp_i EQUAL 0 OR _sp_has_level1)
+            AND NOT _sp_lower MATCHES "^(internal|private|obsolete|external|unstable|evolving|stable|standard)$")
+          set(_sp_msg "unknown stability `${_sp_level${_sp_i}}`: expected Internal, Private, Obsolete, External, Unstable, Evolving, Stable or Standard")
+          break()
+        endif()
+      endforeach()
+      string(TOLOWER "${_sp_class}" _sp_lower)
+      if(_sp_msg STREQUAL "" AND _sp_has_class
+          AND NOT _sp_lower MATCHES "^(unknown|cpu|platform|group|isa|common)$")
+        set(_sp_msg "unknown dependency class `${_sp_class}`: expected Unknown, CPU, Platform, Group, ISA or Common")
+      endif()
+    endif()
+    if(NOT _sp_msg STREQUAL "")
+      _static_probes_error_at(${_sp_at})
+    endif()
+  endforeach()
+endmacro()
+
 # Parses provider-file text (held by variable <text_var>; <file> names it in
 # errors, and line markers of the C preprocessor are followed). Sets
 # <out_var> to a list of PROVIDER:PROBE:ARITY:LINE:COL, one per probe, or
@@ -1420,9 +1490,11 @@ function(_static_probes_parse_text file text_var out_var error_var)
   endif()
   set(_sp_pos 0)
   set(_sp_probes "")
+  set(_sp_pragmas "")
   set(_sp_seen "")
   while(NOT _sp_k${_sp_pos} STREQUAL "eof")
     if(_sp_k${_sp_pos} STREQUAL "pragma")
+      list(APPEND _sp_pragmas ${_sp_pos})
       _static_probes_bump()
     elseif(_sp_k${_sp_pos} STREQUAL "ident" AND _sp_t${_sp_pos} STREQUAL "provider")
       _static_probes_provider()
@@ -1440,6 +1512,7 @@ function(_static_probes_parse_text file text_var out_var error_var)
       _static_probes_skip_clause()
     endif()
   endwhile()
+  _static_probes_check_attributes()
   set(${out_var} "${_sp_probes}" PARENT_SCOPE)
 endfunction()
 

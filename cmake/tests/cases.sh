@@ -941,6 +941,22 @@ reader-like-probe-build)
   w long-literal "BEGIN { x = \"$long\"; y = '$long'; }\nprovider p {\n\tprobe a(int);\n};\n"
   w long-directive "#define X $long /* $long */ \\\\\n $long\nprovider p {\n\tprobe a(int @);\n};\n"
   w long-utf8 "provider p { /* $accents */ probe a(int); };\n/* $accents\377 */\n"
+  # #pragma D attributes about a provider of the file.
+  P='provider svc {\n\tprobe start(int);\n};\n'
+  w attributes-any-case "$P#pragma D attributes eVOLVING/stable/isa provider svc args\n"
+  w attributes-one-part "#pragma D attributes Stable provider svc name\n$P"
+  w attributes-data "$P#pragma D attributes Stable/Bogus provider svc name\n"
+  w attributes-class "$P#pragma D attributes Stable/Stable/Bogus provider svc name\n"
+  w attributes-four-parts "$P#pragma D attributes a/b/c/d provider svc name\n"
+  w attributes-empty-part "$P#pragma D attributes Evolving/ provider svc name\n"
+  w attributes-no-group "$P#pragma D attributes Evolving provider svc\n"
+  w attributes-group-case "$P#pragma D attributes Evolving provider svc Name\n"
+  w attributes-other-provider "$P#pragma D attributes Bogus provider other bogus\n"
+  w attributes-before "#pragma D attributes Bogus/Evolving provider svc name\n$P"
+  w attributes-inside 'provider svc {\n#pragma D attributes Evolving/Evolving/Bogus provider svc name\n\tprobe start(int);\n};\n'
+  w attributes-semicolon "$P#pragma D attributes a;b/Evolving provider svc name\n"
+  w attributes-comment "$P#pragma D attributes /* x */ Bogus provider svc name // y\n"
+  w attributes-last-token 'provider svc {\n\tprobe start(int);\n#pragma D attributes Evolving provider svc name\n'
   only_cmake_refuses="struct-by-value union-by-value long-double int128 unsigned-int128 uint128-t"
   macros() {
     awk '/^#define [A-Z]/ { if ($0 ~ /\\$/) { getline next_line; print $0 " " next_line } else print }' "$1" |
@@ -1086,6 +1102,9 @@ parser-errors)
   check_error 'provider x {\n  probe a(int) \\\\ ;\n};\n' "2:15: error: missing \`;\` after the declaration of probe \`a\` (found \`\\\`)"
   check_error 'provider x {\n\tprobe a(int\000);\n};\n' "2:13: error: binary data: control character 0x00 is not allowed in a provider file"
   check_error 'provider x {\n\tprobe a(int\377);\n};\n' "2:13: error: binary data: byte 0xff is not valid UTF-8 text"
+  check_error 'provider x {\n\tprobe a(int);\n};\n#pragma D attributes Bogus/Evolving/Common provider x provider\n' "4:1: error: unknown stability \`Bogus\`: expected Internal, Private, Obsolete, External, Unstable, Evolving, Stable or Standard"
+  check_error 'provider x {\n\tprobe a(int);\n};\n#pragma D attributes Evolving/Evolving/Common provider x everything\n' "4:1: error: unknown attribute group \`everything\`: expected provider, module, function, name or args"
+  check_error 'provider x {\n\tprobe a(int);\n};\n#pragma D attributes Evolving/Evolving/Bogus provider x name\n' "4:1: error: unknown dependency class \`Bogus\`"
   # The source line and a caret under the column follow.
   printf 'provider x {\n\tprobe a(int;\n};\n' > p.d
   cmake -DStaticProbes_SCRIPT_ACTION=disabled-header -DStaticProbes_SCRIPT_INPUT=p.d \
