@@ -957,6 +957,11 @@ reader-like-probe-build)
   w attributes-semicolon "$P#pragma D attributes a;b/Evolving provider svc name\n"
   w attributes-comment "$P#pragma D attributes /* x */ Bogus provider svc name // y\n"
   w attributes-last-token 'provider svc {\n\tprobe start(int);\n#pragma D attributes Evolving provider svc name\n'
+  # Two probes that give one C macro.
+  w macro-across 'provider a_b {\n\tprobe c(int);\n};\nprovider a {\n\tprobe b_c(int);\n};\n'
+  w macro-case 'provider svc {\n\tprobe Start(int);\n\tprobe start(int);\n};\n'
+  w macro-then-attributes 'provider svc {\n\tprobe a__b(int);\n\tprobe a_b(long);\n};\n#pragma D attributes Bogus provider svc name\n'
+  w macro-then-syntax 'provider svc {\n\tprobe a__b(int);\n\tprobe a_b(int);\n};\nprovider x {\n\tprobe a(int;\n};\n'
   only_cmake_refuses="struct-by-value union-by-value long-double int128 unsigned-int128 uint128-t"
   macros() {
     awk '/^#define [A-Z]/ { if ($0 ~ /\\$/) { getline next_line; print $0 " " next_line } else print }' "$1" |
@@ -1105,6 +1110,7 @@ parser-errors)
   check_error 'provider x {\n\tprobe a(int);\n};\n#pragma D attributes Bogus/Evolving/Common provider x provider\n' "4:1: error: unknown stability \`Bogus\`: expected Internal, Private, Obsolete, External, Unstable, Evolving, Stable or Standard"
   check_error 'provider x {\n\tprobe a(int);\n};\n#pragma D attributes Evolving/Evolving/Common provider x everything\n' "4:1: error: unknown attribute group \`everything\`: expected provider, module, function, name or args"
   check_error 'provider x {\n\tprobe a(int);\n};\n#pragma D attributes Evolving/Evolving/Bogus provider x name\n' "4:1: error: unknown dependency class \`Bogus\`"
+  check_error 'provider x {\n\tprobe a__b(int);\n\tprobe a_b(long);\n};\n' "3:8: error: probe \`x:a_b\` gives the C macro \`X_A_B\`, as probe \`x:a__b\` (line 2) does"
   # The source line and a caret under the column follow.
   printf 'provider x {\n\tprobe a(int;\n};\n' > p.d
   cmake -DStaticProbes_SCRIPT_ACTION=disabled-header -DStaticProbes_SCRIPT_INPUT=p.d \
