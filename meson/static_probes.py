@@ -306,10 +306,12 @@ class Lexer(object):
         self.space_before = True
 
     def skip_to_line_end(self):
+        """Skips a `//` comment; control bytes are binary data here too."""
         while True:
             c = self.peek()
             if c is None or c == "\n" or c == "\r":
                 break
+            self.check_control(self.pos, c)
             self.pos += 1
 
     def directive(self):
