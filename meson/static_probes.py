@@ -16,6 +16,8 @@
 #   static_probes.py try STEP ...            (configure-time trials; see try_main)
 #   static_probes.py check [--probe-build PATH] [--tool ARG]... [--unused PROV:NAME]...
 #                          FILE.d FILE...
+#   static_probes.py trace [--tracer PATH | --skip WHY] [--provider FILE.d]... [-n PROV:NAME]...
+#                          [--expect LINE]... [--expect-file FILE] -- PROGRAM ARG...
 #
 # `read` prints one line per probe, `PROVIDER:NAME ARITY MACRO`, or with
 # --json the whole model; a provider file with an error gives
@@ -304,10 +306,12 @@ class Lexer(object):
         self.space_before = True
 
     def skip_to_line_end(self):
+        """Skips a `//` comment; control bytes are binary data here too."""
         while True:
             c = self.peek()
             if c is None or c == "\n" or c == "\r":
                 break
+            self.check_control(self.pos, c)
             self.pos += 1
 
     def directive(self):
@@ -434,6 +438,47 @@ def describe(tok):
     return "`%s`" % tok.text
 
 
+STABILITIES = ("Internal", "Private", "Obsolete", "External", "Unstable", "Evolving", "Stable",
+               "Standard")
+DEPENDENCY_CLASSES = ("Unknown", "CPU", "Platform", "Group", "ISA", "Common")
+ATTRIBUTE_GROUPS = ("provider", "module", "function", "name", "args")
+
+
+def ascii_upper(word):
+    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in word)
+
+
+def provider_attributes_error(text, providers):
+    """Why a `#pragma D attributes ATTR provider PROV GROUP` line about one
+    of PROVIDERS cannot be read, or None (other pragmas are not checked)."""
+    words = text.split()
+    if not words or words[0] != "attributes" or len(words) < 3 or words[2] != "provider":
+        return None
+    if len(words) < 4 or words[3] not in providers:
+        return None
+    if len(words) < 5:
+        return ("`#pragma D attributes` for a provider needs a group: provider, module, "
+                "function, name or args")
+    if words[4] not in ATTRIBUTE_GROUPS:
+        return ("unknown attribute group `%s`: expected provider, module, function, name or args"
+                % words[4])
+    attributes = words[1]
+    parts = attributes.split("/")
+    if attributes == "" or len(parts) > 3:
+        return ("bad attributes `%s`: expected NAME/DATA/CLASS, e.g. Evolving/Evolving/Common"
+                % attributes)
+    def ascii_lower(word):
+        return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in word)
+    for word in parts[:2]:
+        if ascii_lower(word) not in [ascii_lower(n) for n in STABILITIES]:
+            return ("unknown stability `%s`: expected Internal, Private, Obsolete, External, "
+                    "Unstable, Evolving, Stable or Standard" % word)
+    if len(parts) == 3 and ascii_lower(parts[2]) not in [ascii_lower(n) for n in DEPENDENCY_CLASSES]:
+        return ("unknown dependency class `%s`: expected Unknown, CPU, Platform, Group, ISA or "
+                "Common" % parts[2])
+    return None
+
+
 def closing(open_text):
     return {"(": ")", "[": "]"}.get(open_text, "}")
 
@@ -455,7 +500,7 @@ class TypeSpec(object):
         self.is_volatile = False
         self.count = dict.fromkeys(
             ("signed", "unsigned", "char", "short", "int", "long", "float", "double",
-             "void", "bool", "string"), 0)
+             "void", "bool", "string", "int128"), 0)
         self.tagged = None
         self.typedef_name = None
         self.pointers = []
@@ -466,6 +511,12 @@ class TypeSpec(object):
 
     def base(self):
         c = self.count
+        if c["int128"] > 0:
+            others = c["char"] + c["short"] + c["int"] + c["long"] + c["float"] + c["double"]
+            if c["int128"] > 1 or others > 0 or self.tagged is not None or \
+                    self.typedef_name is not None:
+                raise ValueError("conflicting type names")
+            return ("unsigned __int128" if c["unsigned"] > 0 else "__int128", "int128")
         words = c["signed"] + c["unsigned"] + c["char"] + c["short"] + c["int"] + c["long"]
         others = c["float"] + c["double"] + c["void"] + c["bool"] + c["string"] + \
             (self.tagged is not None) + (self.typedef_name is not None)
@@ -473,7 +524,7 @@ class TypeSpec(object):
                           not (c["double"] == 1 and words == c["long"] and c["long"] == 1)):
             raise ValueError("conflicting type names")
         if c["double"] == 1 and c["long"] == 1:
-            return ("long double", "other")
+            return ("long double", "long double")
         if others == 1:
             if c["float"]:
                 return ("float", "float")
@@ -486,9 +537,11 @@ class TypeSpec(object):
             if c["string"]:
                 return ("string", "string")
             if self.tagged is not None:
-                return ("%s %s" % self.tagged, "other")
+                return ("%s %s" % self.tagged, "tagged")
             if self.typedef_name in KNOWN_TYPEDEFS:
                 return (self.typedef_name, "integer")
+            if self.typedef_name in ("__int128_t", "__uint128_t"):
+                return (self.typedef_name, "int128")
             return (self.typedef_name, "other")
         if c["signed"] + c["unsigned"] > 1:
             raise ValueError("`signed` and `unsigned` can be given only once, not both")
@@ -523,10 +576,22 @@ class TypeSpec(object):
         out += name
         if kind == "string" and self.pointers:
             raise ValueError("`string` is already a pointer; write `char *` for a pointer")
-        cls = {"char": "integer", "void": "other"}.get(kind, kind)
+        cls = {"char": "integer", "void": "other", "long double": "other", "int128": "other",
+               "tagged": "other"}.get(kind, kind)
         if not self.pointers:
+            # A probe argument travels in one register or stack slot: a
+            # scalar of at most 8 bytes.
             if kind == "void":
                 raise ValueError("a parameter cannot have type `void`")
+            if kind == "tagged" and not name.startswith("enum "):
+                raise ValueError("a %s passed by value cannot be a probe argument; pass a pointer "
+                                 "(`%s *`)" % (name.split(" ")[0], name))
+            if kind == "long double":
+                raise ValueError("`long double` (16 bytes) cannot be a probe argument, which is at "
+                                 "most 8 bytes; pass a `double` or a pointer")
+            if kind == "int128":
+                raise ValueError("a 128-bit integer cannot be a probe argument, which is at most 8 "
+                                 "bytes; pass it in two 64-bit halves or by pointer")
             return out, cls
         out += " "
         for i, quals in enumerate(self.pointers):
@@ -583,6 +648,7 @@ class Parser(object):
         self.tokens = tokens
         self.pos = 0
         self.providers = []
+        self.pragmas = []
         self.warnings = []
         self.provider_lines = {}
         self.probe_lines = {}
@@ -615,13 +681,48 @@ class Parser(object):
     def warn_at(self, tok, message):
         self.warnings.append((tok.span, message, tok.phys_line))
 
+    def error_at_span(self, span, message):
+        phys = self.peek().phys_line
+        for t in self.tokens:
+            if t.span.key() == span.key():
+                phys = t.phys_line
+                break
+        return Failure(span, message, phys)
+
+    def check_macro_names(self):
+        """Two probes of the file must not make the same C macro
+        (`request__start` and `request_start`, or provider `a_b` probe `c`
+        and provider `a` probe `b_c`): the header would define it twice."""
+        seen = {}
+        for provider in self.providers:
+            for probe in provider.probes:
+                c_macro = ascii_upper("%s_%s" % (provider.name, probe.name.replace("__", "_")))
+                if c_macro in seen:
+                    first_provider, first = seen[c_macro]
+                    raise self.error_at_span(
+                        probe.span, "probe `%s:%s` gives the C macro `%s`, as probe `%s:%s` "
+                                    "(line %d) does" % (provider.name, probe.name, c_macro,
+                                                        first_provider.name, first.name,
+                                                        first.span.line))
+                seen[c_macro] = (provider, probe)
+
+    def apply_attributes(self):
+        """A malformed `#pragma D attributes ... provider NAME GROUP` about a
+        provider of this file is an error (crates/probe-provider's
+        attributes.rs); the attributes themselves are not needed here."""
+        names = set(p.name for p in self.providers)
+        for tok in self.pragmas:
+            message = provider_attributes_error(tok.text, names)
+            if message:
+                raise self.error_at(tok, message)
+
     def file(self):
         while True:
             tok = self.peek()
             if tok.kind == EOF:
                 return
             if tok.kind == PRAGMA:
-                self.bump()
+                self.pragmas.append(self.bump())
             elif tok.kind == IDENT and tok.text == "provider":
                 self.provider()
             elif tok.kind == IDENT and tok.text == "probe":
@@ -790,7 +891,7 @@ class Parser(object):
             if tok.is_punct(";"):
                 self.bump()
             elif tok.kind == PRAGMA:
-                self.bump()
+                self.pragmas.append(self.bump())
             elif tok.is_ident("probe"):
                 provider.probes.append(self.probe(provider))
             elif tok.kind == EOF or tok.is_ident("provider"):
@@ -924,7 +1025,7 @@ class Parser(object):
         counted = {"signed": "signed", "__signed__": "signed", "unsigned": "unsigned",
                    "char": "char", "short": "short", "int": "int", "long": "long",
                    "float": "float", "double": "double", "void": "void", "bool": "bool",
-                   "_Bool": "bool", "string": "string"}
+                   "_Bool": "bool", "__int128": "int128", "string": "string"}
         while True:
             tok = self.peek()
             if tok.kind == IDENT:
@@ -1114,6 +1215,8 @@ def parse_text(path, text, preprocessed=False):
                                "-C (run the C preprocessor)" % (name, others), phys))
     try:
         parser.file()
+        parser.check_macro_names()
+        parser.apply_attributes()
     except Failure as f:
         error = ProviderError(f.span.file, f.span.line, f.span.column, f.message)
         fill(error, lines, lexed.line_map, files, f.phys_line)
@@ -1295,7 +1398,8 @@ class Settings(object):
     """What configure found, as the generator passes it to every step."""
 
     OPTIONS = ("--mode", "--tool", "--flag", "--gflag", "--cc", "--cflag", "--enabled",
-               "--probe-build", "--unused", "--check", "--dir", "--bits", "--kind", "--output")
+               "--probe-build", "--unused", "--check", "--dir", "--bits", "--kind", "--output",
+               "--tracer", "--skip", "--provider", "-n", "--expect", "--expect-file")
 
     def __init__(self, argv, flags=()):
         self.args = Args(argv, flags=flags, values=self.OPTIONS)
@@ -1611,9 +1715,24 @@ def first_words(text, limit=300):
 
 def try_main(argv):
     if not argv:
-        fail("usage: %s try header|stub|rewrite [settings]" % ME, 2)
+        fail("usage: %s try header|stub|rewrite|tracer [settings]" % ME, 2)
     step = argv[0]
     settings = Settings(argv[1:])
+    if step == "tracer":
+        # probe-build's own binary (the tool may be a link named dtrace to
+        # it), and whether it has the trace command.
+        pb = find_probe_build(settings)
+        if not pb:
+            return answer(False, "probe-build was not found (on PATH, or as [binaries] "
+                                 "probe-build in a machine file)")
+        try:
+            res = subprocess.run([pb, "trace", "--help"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError as e:
+            return answer(False, "%s cannot run: %s" % (pb, e.strerror))
+        if res.returncode != 0:
+            return answer(False, "%s has no trace command (an older probe-build)" % pb)
+        return answer(True, pb)
     work = settings.args.get("--dir")
     if not work:
         fail("try: --dir is required", 2)
@@ -1724,48 +1843,122 @@ def check_main(argv):
     if settings.mode == "off":
         print("skipped: static probes are off")
         return SKIP
-    if settings.mode in ("none", "rewrite"):
-        print("skipped: this dtrace does not make SDT notes (mode %s); probe-build list reads "
-              "only those" % settings.mode)
+    if settings.mode == "rewrite":
+        # probe-build list reads the DOF, but each target's probe object
+        # holds a site for every probe whether the code fires it or not:
+        # every probe always has a site, so the check could not fail.
+        print("skipped: with a dtrace that rewrites objects (mode rewrite), each target's probe "
+              "object has a site for every declared probe, so the check could not fail")
+        return SKIP
+    if settings.mode == "none":
+        print("skipped: the system linker makes the probes (mode none); not checked")
         return SKIP
     pb = find_probe_build(settings)
     if not pb:
         print("skipped: probe-build is not installed (it runs the check)")
         return SKIP
-    unused = set()
+    # probe-build refuses an --unused name the provider does not declare,
+    # so the list cannot go stale.
+    unused = []
     for u in settings.args.all("--unused"):
-        for item in u.replace(",", " ").split():
-            unused.add(item)
-    model = read_model(provider, cpp_flags(settings.flags), settings.cc or None)
-    known = set("%s:%s" % (p.name, q.name) for p in model.providers for q in p.probes)
-    strays = sorted(u for u in unused if u not in known)
-    if strays:
-        sys.stderr.write("%s: error: --unused names probes %s does not declare: %s\n"
-                         % (ME, provider, ", ".join(strays)))
-        return 1
+        unused += ["--unused", u]
     flags = ["-C"] if cpp_flags(settings.flags).cpp else []
     flags += cpp_flags(settings.flags).cpp_args
-    cmd = [pb, "list", "--check", provider] + flags + files
-    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out = res.stdout.decode("utf-8", "replace") + res.stderr.decode("utf-8", "replace")
-    if res.returncode == 0:
-        sys.stdout.write(out)
+    cmd = [pb, "list", "--check", provider] + unused + flags + files
+    try:
+        res = subprocess.run(cmd, stdin=subprocess.DEVNULL)
+    except OSError as e:
+        fail("cannot run `%s`: %s" % (shown(cmd), e.strerror))
+    return 1 if res.returncode != 0 else 0
+
+
+# ---------------------------------------------------------------------------
+# Trace tests: a program run under `probe-build trace` (ptrace, as the user
+# running meson test: no root, no kernel tracer), every probe hit compared,
+# in order, with the expected lines. Exit 77 (skipped) where the tracer
+# cannot run: configure's reason (--skip), or ptrace refused here.
+# ---------------------------------------------------------------------------
+
+def first_difference(expected, traced):
+    for i in range(max(len(expected), len(traced))):
+        want = expected[i] if i < len(expected) else "(nothing)"
+        got = traced[i] if i < len(traced) else "(nothing)"
+        if want != got:
+            return "line %d: expected `%s`, traced `%s`" % (i + 1, want, got)
+    return None
+
+
+def trace_main(argv):
+    settings = Settings(argv)
+    a = settings.args
+    command = settings.positional
+    expected = list(a.all("--expect"))
+    for path in a.all("--expect-file"):
+        try:
+            with open(path, encoding="utf-8") as f:
+                expected += [l.rstrip("\r\n") for l in f if l.strip() and not l.startswith("#")]
+        except OSError as e:
+            fail("--expect-file %s: %s" % (path, e.strerror))
+    if not command:
+        fail("usage: %s trace [--provider FILE.d]... [-n PROVIDER:NAME]... [--expect LINE]... "
+             "[--expect-file FILE] -- PROGRAM ARG..." % ME, 2)
+    if not expected:
+        fail("trace: no --expect line and no --expect-file: say which probe hits you expect", 2)
+    skip = a.get("--skip")
+    if skip:
+        print("skipped: %s" % skip)
+        return SKIP
+    tracer = a.get("--tracer")
+    if not tracer:
+        fail("trace: no --tracer and no --skip (run it through static_probes_trace)", 2)
+    cmd = [tracer, "trace"]
+    providers = a.all("--provider")
+    for provider in providers:
+        cmd += ["--provider", provider]
+    if providers:
+        pre = cpp_flags(settings.flags)
+        cmd += (["-C"] if pre.cpp else []) + pre.cpp_args
+    for name in a.all("-n"):
+        cmd += ["-n", name]
+    folder = tempfile.mkdtemp(prefix="static-probes-trace.")
+    try:
+        out_file = os.path.join(folder, "trace.txt")
+        cmd += ["-o", out_file, "--"] + command
+        try:
+            res = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+        except OSError as e:
+            fail("cannot run `%s`: %s" % (shown(cmd), e.strerror))
+        traced = []
+        if os.path.exists(out_file):
+            with open(out_file, encoding="utf-8", errors="replace") as f:
+                traced = f.read().splitlines()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    err = res.stderr.decode("utf-8", "replace")
+    program_out = res.stdout.decode("utf-8", "replace") + err
+    refused = re.search(r"^probe-build: error: (cannot trace the program.*)$", err, re.M)
+    if res.returncode != 0 and refused:
+        print("skipped: ptrace is not allowed here: %s" % refused.group(1))
+        return SKIP
+    difference = first_difference(expected, traced)
+    if res.returncode == 0 and difference is None:
+        print("`%s`: %d probe hits, as expected:" % (shown(cmd), len(traced)))
+        for line in traced:
+            print("  " + line)
         return 0
-    missing = re.compile(r": error: probe (\S+) has no site in ")
-    summary = re.compile(r"^probe-build: error: [0-9]+ of the probes .* have no site")
-    left = []
-    allowed = []
-    for line in out.splitlines():
-        m = missing.search(line)
-        if m and m.group(1) in unused:
-            allowed.append(m.group(1))
-        elif line.strip() and not summary.search(line):
-            left.append(line)
-    if allowed and not [l for l in left if ": error: " in l]:
-        print("%s: every declared probe has a site in %s, except those listed as unused: %s"
-              % (provider, " ".join(files), ", ".join(sorted(allowed))))
-        return 0
-    sys.stderr.write(out)
+    report = ["%s: error: the probes did not fire as expected: `%s`" % (ME, shown(cmd))]
+    if res.returncode != 0:
+        report.append("exit status: %d" % res.returncode)
+    if difference:
+        report.append(difference)
+    report.append("expected:")
+    report += ["  " + l for l in expected]
+    report.append("traced:")
+    report += ["  " + l for l in traced]
+    report.append("the program's (and the tracer's) output:")
+    report.append(program_out.rstrip("\n"))
+    sys.stderr.write("\n".join(report) + "\n")
     return 1
 
 
@@ -1937,6 +2130,7 @@ COMMANDS = {
     "objects": objects_main,
     "try": try_main,
     "check": check_main,
+    "trace": trace_main,
     "validate": validate_main,
 }
 

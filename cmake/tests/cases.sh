@@ -916,22 +916,75 @@ reader-like-probe-build)
   w int128 'provider p {\n\tprobe ok(__int128 *);\n\tprobe bad(__int128);\n};\n'
   w unsigned-int128 'provider p {\n\tprobe bad(unsigned __int128);\n};\n'
   w uint128-t 'provider p {\n\tprobe bad(__uint128_t);\n};\n'
+  # Bytes: CMake's regular expressions stop at a NUL, so none may hide what
+  # follows it or stall the lexer (one run spun for 39 minutes).
+  w nul 'provider p {\n\tprobe a(int\000);\n};\n'
+  w nul-first-byte '\000provider p {\n\tprobe a(int);\n};\n'
+  w nul-then-control 'provider p {\n\000\tprobe a(int);\001\n};\n'
+  w nul-then-bad-utf8 'provider p {\n\000\tprobe a(int); /* \303\251 \377 */\n};\n'
+  w nul-after-marker '# 40 "orig.d"\nprovider p {\n\tprobe a(int\000);\n};\n'
+  w nul-cr 'provider p {\r\tprobe a(int\000);\r};\r'
+  w bad-utf8 'provider p {\n\tprobe a(int\377);\n};\n'
+  w overlong-utf8 'provider p {\n\tprobe a(int); /* \300\200 */\n};\n'
+  w surrogate-utf8 'provider p {\n\tprobe a(int); /* \355\240\200 */\n};\n'
+  w above-max-utf8 'provider p {\n\tprobe a(int); /* \364\220\200\200 */\n};\n'
+  w truncated-utf8 'provider p {\n\tprobe a(int);\n};\n/* \342\202'
+  w four-byte-utf8 'provider p {\n\tprobe a(int); /* \360\237\230\200 \364\217\277\277 */ probe b(int @);\n};\n'
+  w control-after-literal 'BEGIN { x = "abc\n};\n\001\n'
+  w control-in-comment 'provider p {\n/* abc\n\001\n};\n'
+  w control-after-marker '# 40 "orig.d"\nprovider p {\n\tprobe a(int);\001\n};\n'
+  w double-bom '\357\273\277\357\273\277provider p {\n\tprobe a(int);\n};\n'
+  # Long lines: a repeated group in a regular expression recurses once per
+  # repetition, and CMake crashed on a literal or directive this long.
+  long=$(yes a | head -n 60000 | tr -d '\n')
+  accents=$(yes "$(printf '\303\251')" | head -n 20000 | tr -d '\n')
+  w long-literal "BEGIN { x = \"$long\"; y = '$long'; }\nprovider p {\n\tprobe a(int);\n};\n"
+  w long-directive "#define X $long /* $long */ \\\\\n $long\nprovider p {\n\tprobe a(int @);\n};\n"
+  w long-utf8 "provider p { /* $accents */ probe a(int); };\n/* $accents\377 */\n"
+  # #pragma D attributes about a provider of the file.
+  P='provider svc {\n\tprobe start(int);\n};\n'
+  w attributes-any-case "$P#pragma D attributes eVOLVING/stable/isa provider svc args\n"
+  w attributes-one-part "#pragma D attributes Stable provider svc name\n$P"
+  w attributes-data "$P#pragma D attributes Stable/Bogus provider svc name\n"
+  w attributes-class "$P#pragma D attributes Stable/Stable/Bogus provider svc name\n"
+  w attributes-four-parts "$P#pragma D attributes a/b/c/d provider svc name\n"
+  w attributes-empty-part "$P#pragma D attributes Evolving/ provider svc name\n"
+  w attributes-no-group "$P#pragma D attributes Evolving provider svc\n"
+  w attributes-group-case "$P#pragma D attributes Evolving provider svc Name\n"
+  w attributes-other-provider "$P#pragma D attributes Bogus provider other bogus\n"
+  w attributes-before "#pragma D attributes Bogus/Evolving provider svc name\n$P"
+  w attributes-inside 'provider svc {\n#pragma D attributes Evolving/Evolving/Bogus provider svc name\n\tprobe start(int);\n};\n'
+  w attributes-semicolon "$P#pragma D attributes a;b/Evolving provider svc name\n"
+  w attributes-comment "$P#pragma D attributes /* x */ Bogus provider svc name // y\n"
+  w attributes-last-token 'provider svc {\n\tprobe start(int);\n#pragma D attributes Evolving provider svc name\n'
+  # Two probes that give one C macro.
+  w macro-across 'provider a_b {\n\tprobe c(int);\n};\nprovider a {\n\tprobe b_c(int);\n};\n'
+  w macro-case 'provider svc {\n\tprobe Start(int);\n\tprobe start(int);\n};\n'
+  w macro-then-attributes 'provider svc {\n\tprobe a__b(int);\n\tprobe a_b(long);\n};\n#pragma D attributes Bogus provider svc name\n'
+  w macro-then-syntax 'provider svc {\n\tprobe a__b(int);\n\tprobe a_b(int);\n};\nprovider x {\n\tprobe a(int;\n};\n'
   only_cmake_refuses="struct-by-value union-by-value long-double int128 unsigned-int128 uint128-t"
   macros() {
     awk '/^#define [A-Z]/ { if ($0 ~ /\\$/) { getline next_line; print $0 " " next_line } else print }' "$1" |
       grep -v '^#define STATIC_PROBES_' | sort
   }
-  position() { sed -n 's/^.*\.d:\([0-9]*:[0-9]*\): error: .*/\1/p' "$1" | head -n 1; }
+  position() { LC_ALL=C sed -n 's/^.*\.d:\([0-9]*:[0-9]*\): error: .*/\1/p' "$1" | head -n 1; }
   files="$corpus/*.d in/*.d"
   [ -d "$top/tests/bad-input" ] && files="$files $top/tests/bad-input/*.d"
+  limit=
+  command -v timeout >/dev/null 2>&1 && limit="timeout 60"
   compared=0; bad=""
   for d in $files; do
     n=$(basename "$d" .d)
     pb_rc=0; cm_rc=0
     "$pb" header --flavor disabled "$d" -o "pb-$n.h" >"pb-$n.log" 2>&1 || pb_rc=$?
-    cmake -DStaticProbes_SCRIPT_ACTION=disabled-header -DStaticProbes_SCRIPT_INPUT="$d" \
+    $limit cmake -DStaticProbes_SCRIPT_ACTION=disabled-header -DStaticProbes_SCRIPT_INPUT="$d" \
       -DStaticProbes_SCRIPT_OUTPUT="cm-$n.h" -P "$module_dir/FindStaticProbes.cmake" >"cm-$n.log" 2>&1 || cm_rc=$?
     compared=$((compared + 1))
+    if [ $cm_rc -gt 128 ] || { [ -n "$limit" ] && [ $cm_rc = 124 ]; }; then
+      bad="$bad
+$n: the module hung or crashed (exit $cm_rc)"
+      continue
+    fi
     if [ $pb_rc != 0 ] && [ $cm_rc != 0 ]; then
       [ "$(position pb-$n.log)" = "$(position cm-$n.log)" ] ||
         bad="$bad
@@ -1052,6 +1105,12 @@ parser-errors)
   check_error 'typedef int t\n' "1:14: error: missing \`;\` at the end of the \`typedef\` declaration"
   check_error 'provider x { probe a(int); }; #define X\n' "1:31: error: expected \`provider\`, found \`#\`"
   check_error 'provider x {\n  probe a(int) \\\\ ;\n};\n' "2:15: error: missing \`;\` after the declaration of probe \`a\` (found \`\\\`)"
+  check_error 'provider x {\n\tprobe a(int\000);\n};\n' "2:13: error: binary data: control character 0x00 is not allowed in a provider file"
+  check_error 'provider x {\n\tprobe a(int\377);\n};\n' "2:13: error: binary data: byte 0xff is not valid UTF-8 text"
+  check_error 'provider x {\n\tprobe a(int);\n};\n#pragma D attributes Bogus/Evolving/Common provider x provider\n' "4:1: error: unknown stability \`Bogus\`: expected Internal, Private, Obsolete, External, Unstable, Evolving, Stable or Standard"
+  check_error 'provider x {\n\tprobe a(int);\n};\n#pragma D attributes Evolving/Evolving/Common provider x everything\n' "4:1: error: unknown attribute group \`everything\`: expected provider, module, function, name or args"
+  check_error 'provider x {\n\tprobe a(int);\n};\n#pragma D attributes Evolving/Evolving/Bogus provider x name\n' "4:1: error: unknown dependency class \`Bogus\`"
+  check_error 'provider x {\n\tprobe a__b(int);\n\tprobe a_b(long);\n};\n' "3:8: error: probe \`x:a_b\` gives the C macro \`X_A_B\`, as probe \`x:a__b\` (line 2) does"
   # The source line and a caret under the column follow.
   printf 'provider x {\n\tprobe a(int;\n};\n' > p.d
   cmake -DStaticProbes_SCRIPT_ACTION=disabled-header -DStaticProbes_SCRIPT_INPUT=p.d \

@@ -20,6 +20,16 @@ meson=$(command -v "${MESON:-meson}") || { echo "FAIL [$case]: meson is not inst
 # A newer Meson than Debian's, where install-deps put one.
 meson_new=${MESON_NEW:-/opt/staticprobes-meson/bin/meson}
 
+# The cases name probe-build where they use it: one on PATH would change
+# which tests run.
+clean_path=
+IFS=:
+for d in $PATH; do
+  [ -x "$d/probe-build" ] || clean_path=${clean_path:+$clean_path:}$d
+done
+unset IFS
+PATH=$clean_path
+
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
@@ -86,13 +96,18 @@ bare_path() {
 
 case $case in
 systemtap)
-  setup b -Ddtrace=enabled --native-file /dev/null
+  # SystemTap's wrapper; probe-build, also named by the machine file,
+  # runs the trace test.
+  printf "[binaries]\ndtrace = '%s'\nprobe-build = '%s'\n" "$stap" "$pb" >stap.ini
+  setup b -Ddtrace=enabled --native-file stap.ini
   expect_in b.setup.log "static probes on: $stap (systemtap, -G: stub)"
+  expect_in b.setup.log "trace tests (static_probes_trace): .*probe-build trace"
   build b
   # The post-link check is skipped: the tool is not probe-build.
-  run_tests b "ok=4 skip=1"
+  run_tests b "ok=5 skip=1"
   expect_in b/meson-logs/testlog.txt "ok: gdb (stub)"
   expect_in b/meson-logs/testlog.txt "ok: bpftrace (stub)"
+  expect_in b/meson-logs/testlog.txt "7 probe hits, as expected"
   # Nothing is regenerated needlessly.
   ninja -C b >b.again.log 2>&1
   expect_in b.again.log "no work to do" ;;
@@ -101,8 +116,10 @@ probe-build)
   setup b -Ddtrace=enabled --native-file pb.ini
   expect_in b.setup.log "static probes on: $pb (probe-build, -G: stub)"
   build b
-  run_tests b "ok=5 skip=0"
-  expect_in b/meson-logs/testlog.txt "all 5 declared probes have sites" ;;
+  run_tests b "ok=6 skip=0"
+  expect_in b/meson-logs/testlog.txt "all 5 declared probes have sites"
+  expect_in b/meson-logs/testlog.txt "7 probe hits, as expected"
+  expect_in b/meson-logs/testlog.txt '^  hello:greet("probes", 2)$' ;;
 dtrace-link)
   # probe-build under the name dtrace, first on PATH, found by auto.
   mkdir bin
@@ -110,7 +127,7 @@ dtrace-link)
   (PATH=$work/bin:$PATH; setup b)
   expect_in b.setup.log "static probes on: $work/bin/dtrace (probe-build, -G: stub)"
   build b
-  run_tests b "ok=5 skip=0" ;;
+  run_tests b "ok=6 skip=0" ;;
 off)
   # No tool anywhere, and none needed.
   bare_path >/dev/null
@@ -121,13 +138,13 @@ off)
   grep -q 'define HELLO_GREET(arg1, arg2)' b/libgreet.so.0.0.0.p/hello_probes.h ||
     fail "the no-op header lacks HELLO_GREET(arg1, arg2)"
   # hello, readelf (no notes, sections or symbols) pass; probes, gdb, bpftrace skip.
-  run_tests b "ok=2 skip=3" ;;
+  run_tests b "ok=2 skip=4" ;;
 auto-missing)
   bare_path >/dev/null
   (PATH=$work/bare; setup b -Ddtrace=auto)
   expect_in b.setup.log "static probes off, no-op markers: no dtrace tool was found"
   build b
-  run_tests b "ok=2 skip=3" ;;
+  run_tests b "ok=2 skip=4" ;;
 enabled-missing)
   bare_path >/dev/null
   if (PATH=$work/bare; "$meson" setup b "$example" -Ddtrace=enabled >b.setup.log 2>&1); then
@@ -142,7 +159,7 @@ rewrite)
   expect_in b.setup.log "static probes on: $standin (dtrace, -G: rewrite)"
   : >calls.log
   build b
-  run_tests b "ok=2 skip=3"
+  run_tests b "ok=2 skip=4"
   [ "$(grep -c '"-G"' calls.log)" = 3 ] || { cat calls.log >&2; fail "-G did not run once per target"; }
   for f in b/hello b/libgreet.so.0.0.0; do
     readelf -p .SUNW_dof "$f" >dof.txt || fail "$f lacks .SUNW_dof"
@@ -156,16 +173,101 @@ rewrite)
   objdump -d b/hello | grep -A3 '<__static_probes_hello___greet>:' | grep -q 'nop' ||
     fail "the greet site in hello is not rewritten" ;;
 oracle)
+  # Oracle's DTrace for Linux (scripts/real-dtrace-tools builds it and
+  # starts its runtime): the example builds, and its probes fire under
+  # dtrace -c with their values.
   ora=${STATIC_PROBES_ORACLE_DTRACE:-}
   [ -n "$ora" ] && [ -x "$ora" ] || { echo "skipped [$case]: STATIC_PROBES_ORACLE_DTRACE names no dtrace"; exit 77; }
+  # Programs run outside dtrace -c do not hand their DOF to the dtprobed
+  # daemon: the fallback daemon of a kernel without CUSE never hears that a
+  # process exited and, after a few dozen, registers no more.
+  export DTRACE_DOF_INIT_DISABLE=1
   native "$ora" ora.ini
   setup b -Ddtrace=enabled --native-file ora.ini
   expect_in b.setup.log "static probes on: $ora (dtrace, -G: rewrite)"
   build b
-  run_tests b "ok=2 skip=3"
-  # Oracle's is-enabled site writes a flag through a pointer.
+  run_tests b "ok=2 skip=4"
+  # Oracle's is-enabled site writes a flag through a pointer; untraced,
+  # no probe is enabled.
   objdump -d b/hello | grep -A6 '<__static_probes_enabled_hello___greet>:' | grep -q 'lea' ||
-    fail "the is-enabled function does not pass a flag's address" ;;
+    fail "the is-enabled function does not pass a flag's address"
+  out=$(b/hello --probes 2>/dev/null) && [ "$out" = "static probes: yes
+enabled: 0" ] || fail "hello --probes printed '$out'"
+  # Every probe, strings included, under dtrace -c. Each probe's firing
+  # site is in __static_probes_hello___NAME, its is-enabled site in
+  # __static_probes_enabled_hello___NAME: naming the function traces the
+  # firing sites only. `hello$target:::greet` would also enable the
+  # is-enabled site, which this kernel refuses (its lockdown forbids the
+  # bpf_probe_write_user helper Oracle's is-enabled probes use).
+  cat >fire.d <<'EOF'
+hello$target::__static_probes_hello___main__start:main-start { printf("main-start %d\n", (int)arg0); }
+hello$target::__static_probes_hello___count:count { printf("count %d\n", (int)arg0); }
+hello$target::__static_probes_hello___greet:greet { printf("greet %s %d\n", copyinstr(arg0), (int)arg1); }
+hello$target::__static_probes_hello___greet__done:greet-done { printf("greet-done %d\n", (long)arg0); }
+hello$target::__static_probes_hello___farewell:farewell { printf("farewell %s\n", copyinstr(arg0)); }
+EOF
+  unset DTRACE_DOF_INIT_DISABLE
+  timeout 120 "$ora" -q -s fire.d -c "$work/b/hello meson probes" >fired.out 2>fired.err ||
+    { cat fired.out; grep -v '^BPF' fired.err | tail -20; fail "dtrace -c failed (is the runtime up? scripts/real-dtrace-tools runs dtrace-runtime-setup)"; } >&2
+  fired=$(grep -v -e '^hello, ' -e '^goodbye, ' -e '^$' fired.out)
+  want="main-start 2
+count 2
+greet meson 1
+greet-done 13
+greet probes 2
+greet-done 14
+farewell probes"
+  [ "$fired" = "$want" ] || { cat fired.out; grep -v '^BPF' fired.err; fail "dtrace -c read other values"; } >&2
+  grep -q '^goodbye, probes$' fired.out || fail "hello did not run to its end under dtrace -c"
+  # Traced (its other probes enabled), greet's is-enabled test still reads 0.
+  timeout 120 "$ora" -q -s fire.d -c "$work/b/hello --probes" >enabled.out 2>enabled.err ||
+    { grep -v '^BPF' enabled.err | tail -20; fail "dtrace -c hello --probes failed"; } >&2
+  expect_in enabled.out "^enabled: 0$"
+  echo "fired under Oracle's dtrace -c:"
+  echo "$fired" | sed 's/^/  /' ;;
+trace)
+  # static_probes_trace: a wrong expectation fails naming the line; the
+  # example's trace test passes as an unprivileged user (root becomes
+  # nobody, in a folder it may read); the options.
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  chmod 755 "$tmp"
+  (cd "$tmp" && copy_example)
+  cp "$pb" "$tmp/probe-build"
+  native "$tmp/probe-build" "$tmp/pb.ini"
+  cat >>"$tmp/src/meson.build" <<'EOF'
+test('trace-wrong', static_probes.get_variable('static_probes_trace'),
+  args : ['--provider', files('hello_probes.d'), '-n', 'hello:greet',
+    '--expect', 'hello:greet("meson", 1)', '--expect', 'hello:greet("probes", 3)',
+    '--', hello, 'meson', 'probes'])
+EOF
+  SRC=$tmp/src setup "$tmp/b" -Ddtrace=enabled --native-file "$tmp/pb.ini"
+  build "$tmp/b"
+  if (cd "$tmp/b" && "$meson" test --no-rebuild trace-wrong >/dev/null 2>&1); then
+    fail "a trace test expecting a wrong value passed"
+  fi
+  expect_in "$tmp/b/meson-logs/testlog.txt" 'line 2: expected `hello:greet("probes", 3)`, traced `hello:greet("probes", 2)`'
+  chmod -R a+rX "$tmp"
+  if [ "$(id -u)" = 0 ]; then
+    command -v setpriv >/dev/null || fail "setpriv (util-linux) is not installed"
+    chown -R nobody "$tmp/b"
+    as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+  else
+    as_user=
+  fi
+  user=$(${as_user:-env} id -un)
+  (cd "$tmp/b" && $as_user env PATH=/usr/local/bin:/usr/bin:/bin "$meson" test --no-rebuild trace) >trace.log 2>&1 ||
+    { cat trace.log "$tmp/b/meson-logs/testlog.txt" >&2; fail "the trace test failed as user $user"; }
+  expect_in "$tmp/b/meson-logs/testlog.txt" "7 probe hits, as expected"
+  echo "the example's trace test passes as user $user"
+  # disabled: skipped, saying so; enabled where it cannot run: setup stops.
+  setup off -Ddtrace=enabled --native-file "$tmp/pb.ini" -Dstatic-probes:trace_tests=disabled
+  (cd off && "$meson" test --no-rebuild trace >/dev/null 2>&1) || true
+  expect_in off/meson-logs/testlog.txt "skipped: the trace tests are turned off"
+  if "$meson" setup no "$example" -Ddtrace=disabled -Dstatic-probes:trace_tests=enabled >no.setup.log 2>&1; then
+    fail "trace_tests=enabled was accepted with probes off"
+  fi
+  expect_in no.setup.log "StaticProbes: the trace_tests option is enabled but static probes are off" ;;
 macos-like)
   # A tool whose header needs no -G object and that refuses -G.
   cat >macos-dtrace <<EOF
@@ -187,18 +289,18 @@ EOF
   grep -q -- "-h" calls.log || fail "the build did not call -h"
   if grep -q -- "-G" calls.log; then fail "the build called -G"; fi
   # hello passes; readelf, gdb and bpftrace skip (no notes to read); so does the check.
-  run_tests b "ok=1 skip=4" ;;
+  run_tests b "ok=1 skip=5" ;;
 switch)
   # One build folder, probes switched off -> on -> off: headers and objects follow.
   setup b -Ddtrace=disabled
   build b
-  run_tests b "ok=2 skip=3"
+  run_tests b "ok=2 skip=4"
   "$meson" configure b -Ddtrace=enabled >b.conf.log 2>&1 || { cat b.conf.log >&2; fail "meson configure failed"; }
   build b
-  run_tests b "ok=4 skip=1"
+  run_tests b "ok=4 skip=2"
   "$meson" configure b -Ddtrace=disabled >b.conf.log 2>&1
   build b
-  run_tests b "ok=2 skip=3" ;;
+  run_tests b "ok=2 skip=4" ;;
 regenerate)
   # Editing the provider regenerates the header before anything compiles.
   copy_example
@@ -225,10 +327,10 @@ EOF
   SRC=$work/src setup on -Ddtrace=enabled -Dstatic-probes:dtrace_flags=-C
   build on
   if grep -q Count on/libgreet.so.0.0.0.p/hello_probes.h; then fail "-C did not reach the tool"; fi
-  run_tests on "ok=4 skip=1"
+  run_tests on "ok=4 skip=2"
   SRC=$work/src setup off -Ddtrace=disabled -Dstatic-probes:dtrace_flags=-C
   build off
-  run_tests off "ok=2 skip=3" ;;
+  run_tests off "ok=2 skip=4" ;;
 bad-provider)
   # Meson before 1.3 ignores a failing postconf script: setup prints the
   # error and the first build step stops with it, leaving no header.
@@ -276,7 +378,7 @@ EOF
   if ninja -C b >b.build2.log 2>&1; then fail "a second build passed"; fi
   rm break-G
   build b
-  run_tests b "ok=4 skip=1"
+  run_tests b "ok=4 skip=2"
   # A tool whose -h fails: enabled stops setup, auto turns probes off and says why.
   cat >failing-dtrace <<'EOF'
 #!/bin/sh
@@ -292,7 +394,7 @@ EOF
   setup d -Ddtrace=auto --native-file failing.ini
   expect_in d.setup.log "static probes off, no-op markers: .*broken on purpose"
   build d
-  run_tests d "ok=2 skip=3" ;;
+  run_tests d "ok=2 skip=4" ;;
 check)
   # The post-link check fails naming a probe without a site; --unused
   # lets it pass; an --unused name the provider lacks is an error; the
@@ -302,15 +404,15 @@ check)
   native "$pb" pb.ini
   SRC=$work/src setup b -Ddtrace=enabled --native-file pb.ini
   build b
-  run_tests b "ok=4 skip=0"
+  run_tests b "ok=5 skip=0"
   expect_in b/meson-logs/testlog.txt "hello_probes.d:14:8: error: probe hello:never__fired has no site in"
   echo "test('probes-unused', static_probes.get_variable('static_probes_check'), args : [files('hello_probes.d'), hello, greet, '--unused', 'hello:never__fired'])" >>src/meson.build
   echo "test('probes-stray', static_probes.get_variable('static_probes_check'), args : [files('hello_probes.d'), hello, greet, '--unused', 'hello:nothere'])" >>src/meson.build
   build b
   (cd b && "$meson" test --no-rebuild probes-unused >/dev/null 2>&1) || { cat b/meson-logs/testlog.txt >&2; fail "--unused did not let the check pass"; }
-  expect_in b/meson-logs/testlog.txt "except those listed as unused: hello:never__fired"
+  expect_in b/meson-logs/testlog.txt "all 5 probes in use have sites in .*; 1 more declared unused on purpose"
   if (cd b && "$meson" test --no-rebuild probes-stray >/dev/null 2>&1); then fail "an unknown --unused name passed"; fi
-  expect_in b/meson-logs/testlog.txt "names probes .* does not declare: hello:nothere"
+  expect_in b/meson-logs/testlog.txt "error: --unused hello:nothere: .*hello_probes.d declares no such probe"
   "$meson" configure b -Dstatic-probes:probe_check=disabled >/dev/null
   build b
   (cd b && "$meson" test --no-rebuild probes >/dev/null 2>&1) || true
@@ -327,7 +429,7 @@ wrap)
   SRC=$work/src setup b -Ddtrace=enabled --wrap-mode=nodownload
   [ -f src/subprojects/static-probes-0.1.0/static_probes.py ] || fail "the wrap was not unpacked"
   build b
-  run_tests b "ok=4 skip=1" ;;
+  run_tests b "ok=4 skip=2" ;;
 objects)
   # PostgreSQL's shape: -G over a target's objects (extract_all_objects),
   # with the stand-in (objects rewritten in place) and SystemTap's wrapper.
@@ -382,11 +484,11 @@ meson-new)
   meson=$meson_new
   setup b -Ddtrace=enabled
   build b
-  run_tests b "ok=4 skip=1"
+  run_tests b "ok=4 skip=2"
   native "$standin" il.ini
   setup il -Ddtrace=enabled --native-file il.ini
   build il
-  run_tests il "ok=2 skip=3" ;;
+  run_tests il "ok=2 skip=4" ;;
 reader)
   "$here/reader-agreement" "$pb" "$corpus" ;;
 noop-corpus)

@@ -612,7 +612,13 @@ fn bad_rust_type_is_an_error() {
 fn colliding_rust_names_are_an_error() {
     let dir = scratch("collide");
     let file = dir.join("collide.d");
-    std::fs::write(&file, "provider p {\n  probe a__b();\n  probe a_b();\n};\n").unwrap();
+    // `a___b` is the C macro `P_A__B` but the Rust name `a_b`. (`a__b` and
+    // `a_b` already make one C macro, which the provider reader refuses.)
+    std::fs::write(
+        &file,
+        "provider p {\n  probe a___b();\n  probe a_b();\n};\n",
+    )
+    .unwrap();
     let err = Build::new()
         .file(&file)
         .target("x86_64-unknown-linux-gnu")
@@ -722,4 +728,41 @@ fn c_header_is_written_next_to_the_module() {
         header.contains("extern unsigned short kinds_ints_semaphore"),
         "{header}"
     );
+}
+
+/// The module's `asm!` (notes, `.probes`, `.stapsdt.base`) leaves the
+/// control-flow protection marks of a hardened Rust object alone: compiled
+/// with nightly rustc's `-Z cf-protection=full`, the object is still marked
+/// IBT and SHSTK, with every probe site.
+#[test]
+#[ignore = "system tier: nightly rustc"]
+fn hardening_marks_survive_in_a_rust_object() {
+    probe_test_support::require_tools!("nightly");
+    let dir = scratch("cf-protection");
+    let output = Build::new()
+        .file(fixture("kinds.d"))
+        .rust_type("my_id_t", "u32")
+        .target("x86_64-unknown-linux-gnu")
+        .out_dir(&dir)
+        .cargo_metadata(false)
+        .try_compile()
+        .unwrap();
+    let object = dir.join("hardened.o");
+    run(Command::new("rustc")
+        .env("PROBES_MODULE", &output.module)
+        .args(["+nightly", "--edition", "2021", "--crate-type", "lib"])
+        .args([
+            "--emit",
+            "obj",
+            "-C",
+            "opt-level=3",
+            "-Z",
+            "cf-protection=full",
+            "-o",
+        ])
+        .arg(&object)
+        .arg(fixture("uses_kinds.rs")));
+    let notes = run(Command::new("readelf").args(["-nW"]).arg(&object));
+    assert!(notes.contains("x86 feature: IBT, SHSTK"), "{notes}");
+    assert_eq!(notes.matches("NT_STAPSDT").count(), 16, "{notes}");
 }

@@ -61,9 +61,11 @@ pub fn generate(file: &ProviderFile, options: &IllumosHeaderOptions) -> String {
         .output_name
         .clone()
         .unwrap_or_else(|| default_output_name(file));
-    let (system, extra_includes): (&str, &[&str]) = match options.system {
-        DtraceSystem::Illumos => ("illumos/Solaris", &[]),
-        DtraceSystem::FreeBsd => ("FreeBSD", &["sys/sdt.h"]),
+    // FreeBSD's `dt_program.c` is illumos' without the SPARC variant.
+    let (system, extra_includes): (&str, &[&str]) = if options.system == DtraceSystem::FreeBsd {
+        ("FreeBSD", &["sys/sdt.h"])
+    } else {
+        ("illumos/Solaris", &[])
     };
     write_header(
         file,
@@ -89,19 +91,17 @@ fn write_provider(out: &mut String, provider: &Provider, system: DtraceSystem) {
             "#define\t{macro_name}({params}) \\\n\t{}({params})",
             probe_function_name(provider, probe)
         );
-        match system {
+        if system == DtraceSystem::FreeBsd {
+            let _ = writeln!(out, "#define\t{macro_name}_ENABLED() \\\n\t{enabled}()");
+        } else {
             // SPARC passes a dummy argument so that `-G` can rewrite the
             // call into a move of 0 into the argument register.
-            DtraceSystem::Illumos => writeln!(
+            let _ = writeln!(
                 out,
                 "#ifndef\t__sparc\n#define\t{macro_name}_ENABLED() \\\n\t{enabled}()\n#else\n\
                  #define\t{macro_name}_ENABLED() \\\n\t{enabled}(0)\n#endif"
-            ),
-            DtraceSystem::FreeBsd => {
-                writeln!(out, "#define\t{macro_name}_ENABLED() \\\n\t{enabled}()")
-            }
+            );
         }
-        .unwrap();
     }
     out.push_str("\n\n");
     for probe in &provider.probes {
@@ -112,14 +112,14 @@ fn write_provider(out: &mut String, provider: &Provider, system: DtraceSystem) {
             probe_function_name(provider, probe),
             prototype_params(probe)
         );
-        match system {
-            DtraceSystem::Illumos => writeln!(
+        if system == DtraceSystem::FreeBsd {
+            let _ = writeln!(out, "extern int {enabled}(void);");
+        } else {
+            let _ = writeln!(
                 out,
                 "#ifndef\t__sparc\nextern int {enabled}(void);\n#else\nextern int {enabled}(long);\n#endif"
-            ),
-            DtraceSystem::FreeBsd => writeln!(out, "extern int {enabled}(void);"),
+            );
         }
-        .unwrap();
     }
     out.push_str("\n#else\n\n");
     for probe in &provider.probes {

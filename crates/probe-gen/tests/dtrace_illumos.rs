@@ -56,15 +56,12 @@ fn check_file(path: &Path, file: &ProviderFile, system: DtraceSystem) -> usize {
         "-O2", "-Wall", "-Wextra", "-Werror", "-c", "prog.c", "-o", "prog.o",
     ])
     .current_dir(&dir);
-    match system {
-        DtraceSystem::Illumos => {
-            cc.arg("-D_DTRACE_VERSION=1");
-        }
-        DtraceSystem::FreeBsd => {
-            std::fs::create_dir_all(dir.join("stub/sys")).unwrap();
-            write(&dir.join("stub/sys/sdt.h"), "#define _DTRACE_VERSION 1\n");
-            cc.args(["-isystem", "stub"]);
-        }
+    if system == DtraceSystem::FreeBsd {
+        std::fs::create_dir_all(dir.join("stub/sys")).unwrap();
+        write(&dir.join("stub/sys/sdt.h"), "#define _DTRACE_VERSION 1\n");
+        cc.args(["-isystem", "stub"]);
+    } else {
+        cc.arg("-D_DTRACE_VERSION=1");
     }
     run(&mut cc);
     let (probes, enabled) = probe_relocations(&dir.join("prog.o"));

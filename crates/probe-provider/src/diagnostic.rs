@@ -24,6 +24,7 @@ pub struct Diagnostic {
 
 /// Why a provider file could not be turned into a model.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error {
     /// The file could not be read.
     Io {

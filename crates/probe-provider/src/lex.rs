@@ -226,7 +226,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'/' if self.peek(1) == Some(b'*') => self.block_comment()?,
                 b'/' if self.peek(1) == Some(b'/') => {
-                    self.skip_to_line_end();
+                    self.skip_to_line_end()?;
                     self.space_before = true;
                 }
                 b'\\' if matches!(self.peek(1), Some(b'\n' | b'\r')) => {
@@ -280,13 +280,17 @@ impl<'a> Lexer<'a> {
         Ok(())
     }
 
-    fn skip_to_line_end(&mut self) {
+    /// Skips a `//` comment. Control bytes are binary data here too, as in
+    /// block comments and as the check before preprocessing finds them.
+    fn skip_to_line_end(&mut self) -> Result<(), LexError> {
         while let Some(b) = self.peek(0) {
             if b == b'\n' || b == b'\r' {
                 break;
             }
+            self.check_control(self.pos, b)?;
             self.pos += 1;
         }
+        Ok(())
     }
 
     /// Reads a `#` line (with `\` continuations) and acts on it.

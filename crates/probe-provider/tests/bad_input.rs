@@ -574,3 +574,11 @@ fn two_probes_making_one_c_macro() {
     let shown = reject("provider a_b { probe c(); };\nprovider a { probe b_c(); };\n");
     assert_error(&shown, "2:20", "gives the C macro `A_B_C`");
 }
+
+/// Control bytes are binary data in a `//` comment too, as in a block
+/// comment and as the check before preprocessing finds them.
+#[test]
+fn control_character_in_a_line_comment() {
+    let shown = reject_bytes(b"provider svc {\n\tprobe a(int); // \x01 here\n};\n");
+    assert_error(&shown, "2:19", "binary data: control character 0x01");
+}

@@ -19,10 +19,8 @@ pub enum Backend {
 }
 
 /// The DTrace systems whose `dtrace -G` rewrites call sites in objects.
-///
-/// Exhaustive on purpose: each system's header differs, and a new one must
-/// make every generator decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum DtraceSystem {
     /// illumos and Solaris.
     #[default]
