@@ -280,7 +280,7 @@ function lex(    i, s, n, p, c, c2, rest, e, seg, k, q, len, b, als, cont) {
         p += 2
         continue
       }
-      if (c2 == "//") { sbefore = 1; break }
+      if (c2 == "//") { check_ctl(s, p + 2, n); sbefore = 1; break }
       if (c == "\\" && p == n && (i < nph || endnl)) { cont = 1; break }
       if (c == "#" && als) {
         i = directive(i, p)
