@@ -7,6 +7,7 @@
 #   static-probes.sh ltobject    PROVIDER.d OUTPUT.lo OBJECT.lo...
 #   static-probes.sh link        LINK-COMMAND...
 #   static-probes.sh post-link-check PROGRAM|LIBRARY.la...
+#   static-probes.sh trace-test  FILE.trace
 #
 # `header` reads the provider file with its own strict reader (the same
 # rules as the project's Rust reader) and, when STATIC_PROBES=yes, runs
@@ -27,12 +28,20 @@
 # objects and archives on the command line use, and adds them to it.
 # `post-link-check` runs `$STATIC_PROBES_LIST --check` (probe-build list)
 # for each provider file over the programs and shared libraries together.
+# `trace-test` runs a program under `probe-build trace` and compares the
+# probes it fired, with their arguments, with the lines a test file gives.
 #
 # The make rules in static-probes.am set the environment from configure's
 # results: STATIC_PROBES (yes|no), STATIC_PROBES_G_MODE (none|stub|rewrite),
-# DTRACE, DTRACEFLAGS, STATIC_PROBES_GFLAGS, STATIC_PROBES_PROVIDER_FILES,
-# top_srcdir, STATIC_PROBES_POSTLINK, STATIC_PROBES_LIST,
-# STATIC_PROBES_UNUSED, and AWK (a POSIX awk: on Solaris /usr/bin/awk is
+# DTRACE, DTRACEFLAGS, STATIC_PROBES_GFLAGS (-G only), STATIC_PROBES_HFLAGS
+# (-h only), STATIC_PROBES_HEADER_CMD (a command writing the headers in
+# place of `$DTRACE -h`: probe-build's, for Oracle's DTrace),
+# STATIC_PROBES_OBJCOPY (run over each object -G rewrote),
+# STATIC_PROBES_NO_PIE (yes: programs link with -no-pie),
+# STATIC_PROBES_PROVIDER_FILES, top_srcdir, STATIC_PROBES_POSTLINK,
+# STATIC_PROBES_LIST, STATIC_PROBES_UNUSED, STATIC_PROBES_TRACE,
+# STATIC_PROBES_TRACER, STATIC_PROBES_TRACE_REASON, LIBTOOL (for
+# trace-test), and AWK (a POSIX awk: on Solaris /usr/bin/awk is
 # not one; configure's AC_PROG_AWK finds nawk). Outputs are written to a
 # temporary file and renamed, so a failed step leaves no half-written file.
 #
@@ -54,6 +63,7 @@ usage () {
   echo "       $me ltobject PROVIDER.d OUTPUT.lo OBJECT.lo..." >&2
   echo "       $me link LINK-COMMAND..." >&2
   echo "       $me post-link-check PROGRAM|LIBRARY.la..." >&2
+  echo "       $me trace-test FILE.trace" >&2
   exit 2
 }
 
@@ -814,8 +824,11 @@ run_dtrace () {
 
 tmpdir=
 tmpouts=
+locks=
 cleanup () {
   test -n "$tmpdir" && rm -rf "$tmpdir"
+  # shellcheck disable=SC2086 # file names hold no blanks
+  test -n "$locks" && rmdir $locks
   # shellcheck disable=SC2086 # file names hold no blanks
   test -n "$tmpouts" && rm -f $tmpouts
   :
@@ -868,7 +881,12 @@ g_steps () {
   done
   if test "$rewrite" = rewrite; then
     test $# -gt 0 || die "no objects to run dtrace -G over"
+    i=0
     for o in "$@"; do
+      # Its time, given back after the rewrite: make must not find the
+      # targets of another link that reads it (an archive) out of date.
+      i=`expr $i + 1`
+      touch -r "$o" "$tmpdir/mtime.$i" || die "cannot read the time of $o"
       k=`kept "$o"`
       if test -f "$k" && test -z "`find "$o" -newer "$k"`"; then
         # $o is the previous run's rewrite: start again from the compiler's output.
@@ -911,6 +929,16 @@ g_steps () {
       exit 1
     fi
   done
+  if test "$rewrite" = rewrite && test -n "${STATIC_PROBES_OBJCOPY-}"; then
+    # Oracle's -G leaves each site's relocation as R_X86_64_NONE against a
+    # symbol in SHN_SUNW_IGNORE, which GNU ld refuses in a PIE; objcopy
+    # writes it against symbol 0. (-G finds no sites in an object after
+    # that: the next run starts again from the kept copy.)
+    for o in $gargs; do
+      "$STATIC_PROBES_OBJCOPY" "$o" "$o.objcopy$$" && mv -f "$o.objcopy$$" "$o" ||
+        { rm -f "$o.objcopy$$"; g_restore; die "$STATIC_PROBES_OBJCOPY $o failed"; }
+    done
+  fi
   if test "$rewrite" = rewrite; then
     set -- ${archive_dirs-}
     for a in $archives; do
@@ -927,7 +955,12 @@ g_steps () {
   tmpouts=
   if test "$rewrite" = rewrite; then
     # Newer than the rewritten objects, so the next run knows them for rewrites.
-    for o in $objects; do touch "`kept "$o"`"; done
+    i=0
+    for o in $objects; do
+      i=`expr $i + 1`
+      touch -r "$tmpdir/mtime.$i" "$o"
+      touch "`kept "$o"`"
+    done
     # shellcheck disable=SC2086
     touch $outs
   fi
@@ -942,8 +975,9 @@ g_restore () {
 
 # lt_objects PAIRS OBJECT.lo...
 # The same for libtool: for each "PROVIDER.d OUTPUT.lo" pair, -G over the
-# PIC objects and over the non-PIC ones that the .lo files name, then
-# OUTPUT.lo naming both results.
+# PIC objects and over the non-PIC ones that the .lo files name (each time
+# with the archives of $lt_archives, the convenience libraries it links),
+# then OUTPUT.lo naming both results.
 lt_objects () {
   pairs=$1
   shift
@@ -964,7 +998,13 @@ lt_objects () {
       nonpic="$nonpic $dir/$n"
     fi
   done
-  test -n "$pic$nonpic" || die "$*: the libtool objects name no object files"
+  test -n "$pic$nonpic${lt_archives-}" || die "$*: the libtool objects name no object files"
+  # A library made of convenience libraries only: one run, over their
+  # (PIC) archives.
+  if test -z "$pic$nonpic"; then
+    pic=" "
+    objdir=.libs
+  fi
   pic_pairs= nonpic_pairs=
   # shellcheck disable=SC2086
   set -- $pairs
@@ -982,11 +1022,11 @@ lt_objects () {
   if test -n "$pic"; then
     mkdir -p "$outdir/$objdir" || die "cannot create $outdir/$objdir"
     # shellcheck disable=SC2086 # object names from libtool hold no blanks
-    (g_steps "$pic_pairs" $pic) || exit 1
+    (g_steps "$pic_pairs" $pic ${lt_archives-}) || exit 1
   fi
   if test -n "$nonpic"; then
     # shellcheck disable=SC2086
-    (g_steps "$nonpic_pairs" $nonpic) || exit 1
+    (g_steps "$nonpic_pairs" $nonpic ${lt_archives-}) || exit 1
   fi
   # shellcheck disable=SC2086
   set -- $pairs
@@ -1024,7 +1064,7 @@ lt_objects () {
 #
 #   check_header PROVIDER.d PROBES HEADER.h
 check_header () {
-  ${AWK:-awk} -v file="$1" -v tool="$DTRACE${DTRACEFLAGS:+ $DTRACEFLAGS} -h" '
+  ${AWK:-awk} -v file="$1" -v tool="$header_tool" '
 FNR == NR { n++; macro[n] = $1; want[$1] = $2; cond[$1] = $3; where[$1] = $4 ":" $5; probe[$1] = $6; next }
 /^[ \t]*#[ \t]*define[ \t]/ {
   d = $0
@@ -1055,6 +1095,22 @@ END {
   }
   exit bad
 }' "$2" "$3" >&2
+}
+
+# The preprocessor flags (-C, -I, -D, -U) among the flags given.
+preprocessor_flags () {
+  pf_next=
+  for pf in "$@"; do
+    if test -n "$pf_next"; then
+      echo "$pf"
+      pf_next=
+      continue
+    fi
+    case $pf in
+      -C|-I?*|-D?*|-U?*) echo "$pf" ;;
+      -I|-D|-U) echo "$pf"; pf_next=yes ;;
+    esac
+  done
 }
 
 # Prints the value of VAR='...' from a libtool object file.
@@ -1101,17 +1157,20 @@ link_with_probes () {
      test -z "${STATIC_PROBES_PROVIDER_FILES-}"; then
     exec "$@"
   fi
-  out= prev= objs= los= archives=
+  out= prev= objs= los= las= archives= rpath= static=
   for a in "$@"; do
     case $prev in
       -o) out=$a ;;
-      -rpath|-R|-version-info|-version-number|-release|-export-symbols|-export-symbols-regex|\
+      -rpath) rpath=$a ;;
+      -R|-version-info|-version-number|-release|-export-symbols|-export-symbols-regex|\
       -dlopen|-dlpreopen|-bindir|-precious-files-regex|-inst-prefix-dir|-weak|\
       -Xlinker|-Xcompiler|-XCClinker|-T|-u|-e|-L|-l|-MF|-include) ;;
       *)
         case $a in
+          -static|-all-static) static=yes ;;
           -*) ;;
           *.lo) test -f "$a" && los="$los $a" ;;
+          *.la) test -f "$a" && las="$las $a" ;;
           *.o|*.obj) test -f "$a" && objs="$objs $a" ;;
           *.a) test -f "$a" && archives="$archives $a" ;;
         esac ;;
@@ -1119,6 +1178,41 @@ link_with_probes () {
     prev=$a
   done
   test -n "$out" || exec "$@"
+  rewrite=${STATIC_PROBES_G_MODE-stub}
+  if test "$rewrite" = rewrite; then
+    # A -G object defines a global __SUNW_dof (illumos' and Oracle's
+    # dt_link.c), and Oracle's runtime registers one DOF per program: a
+    # program or shared library holds one -G object, whose run covers the
+    # static archives it links. So a libtool library that makes no shared
+    # library (a convenience library, linked without -rpath; or one built
+    # static only, whose objects are not PIC) gets none and keeps the
+    # compiler's objects, for the -G run of each program or library that
+    # links it; and these runs take the archives of such libraries on
+    # their link line (all of them under libtool's -static or -all-static).
+    case $out in
+      *.la)
+        test -n "$rpath" && test -z "$static" || exec "$@"
+        # libtool's own command (before --mode=link) tells whether it
+        # builds shared libraries (configure --disable-shared: no).
+        lt=
+        for a in "$@"; do
+          case $a in --mode=link) break ;; esac
+          lt="$lt $a"
+        done
+        # shellcheck disable=SC2086
+        case `$lt --config 2>/dev/null | grep '^build_libtool_libs='` in
+          *=no) exec "$@" ;;
+        esac ;;
+    esac
+    for la in $las; do
+      sed 4q "$la" | grep '^# Generated by .*libtool' >/dev/null || continue
+      dl=`lo_value "$la" dlname`
+      old=`lo_value "$la" old_library`
+      test -z "$dl" || test -n "$static" || continue
+      test -n "$old" && test -f "`dirname "$la"`/.libs/$old" || continue
+      archives="$archives `dirname "$la"`/.libs/$old"
+    done
+  fi
   make_tmpdir
   # The objects nm reads to tell which providers the target uses.
   case $out in
@@ -1128,10 +1222,25 @@ link_with_probes () {
         p=`lo_value "$lo" pic_object`
         test -n "$p" && test "$p" != none || p=`lo_value "$lo" non_pic_object`
         test -n "$p" && test "$p" != none && scan="$scan `dirname "$lo"`/$p"
-      done ;;
+      done
+      scan="$scan $archives" ;;
     *) scan="$objs $archives" ;;
   esac
+  # shellcheck disable=SC2086 # file names hold no blanks
+  scan=`echo $scan`
   test -n "$scan" || run_unchanged "$@"
+  # An object that -G rewrote no longer names the probes it calls (its
+  # symbols were moved or renamed): nm reads the compiler's output, kept.
+  pristine=
+  for o in $scan; do
+    k=`kept "$o"`
+    if test -f "$k" && test -z "`find "$o" -newer "$k"`"; then
+      pristine="$pristine $k"
+    else
+      pristine="$pristine $o"
+    fi
+  done
+  scan=$pristine
   # The provider files whose probes the objects use, each with its probe
   # object: BASE-probes.o (.lo for a libtool library), or
   # BASE-probes-FILE.o when the target uses several files.
@@ -1163,14 +1272,36 @@ link_with_probes () {
     pairs="$pairs $f $po"
     probe_objects="$probe_objects $po"
   done
+  # While -G has rewritten an archive in place, until the link has read it,
+  # no other link (make -j) may restore or rewrite it.
+  if test "$rewrite" = rewrite; then
+    for a in `for a in $archives; do echo "$a"; done | sort -u`; do
+      waited=0
+      until mkdir "$a.sp-lock" 2>/dev/null; do
+        test $waited -lt 300 ||
+          die "$a: locked by another link for 5 minutes (remove $a.sp-lock if none is running)"
+        sleep 1
+        waited=`expr $waited + 1`
+      done
+      locks="$locks $a.sp-lock"
+    done
+  fi
+  lt_archives=$archives
   case $out in
     # shellcheck disable=SC2086
     *.la) lt_objects "$pairs" $los ;;
     # shellcheck disable=SC2086
     *) g_steps "$pairs" $objs $archives ;;
   esac
+  # GNU ld refuses a PIE that holds objects Oracle's -G rewrote, when no
+  # objcopy pass helped (configure found it so, and warned).
+  no_pie=
+  case $out:${STATIC_PROBES_NO_PIE-no} in
+    *.la:*) ;;
+    *:yes) no_pie=-no-pie ;;
+  esac
   # shellcheck disable=SC2086
-  "$@" $probe_objects
+  "$@" $probe_objects $no_pie
   exit $?
 }
 
@@ -1183,7 +1314,8 @@ is_elf () {
 # post-link-check PROGRAM|LIBRARY.la...: `probe-build list --check` of each
 # provider file over the programs and shared libraries together (a probe
 # needs a site in any of them), when STATIC_PROBES_POSTLINK=yes. The probes
-# of STATIC_PROBES_UNUSED (PROVIDER:NAME...) may have no site. Static
+# of STATIC_PROBES_UNUSED (PROVIDER:NAME or NAME...) may have no site: each
+# is given to the check of the file that declares it (`--unused`). Static
 # archives are skipped: their sites are in the programs that link them.
 post_link_check () {
   if test "${STATIC_PROBES_POSTLINK-no}" != yes; then
@@ -1222,44 +1354,135 @@ post_link_check () {
   status=0
   test -n "${STATIC_PROBES_PROVIDER_FILES-}" ||
     echo "$me: no provider file to check (STATIC_PROBES_PROVIDERS or STATIC_PROBES_CHECK in configure.ac name them)"
+  # Each probe of STATIC_PROBES_UNUSED goes to the check of the file that
+  # declares it (`list --check` refuses a name its file does not declare).
+  : >"$tmpdir/declared"
   for p in `provider_paths`; do
+    read_provider list "$p" >"$tmpdir/probes" || exit 1
+    sed "s|^.* |$p |" "$tmpdir/probes" >>"$tmpdir/declared"
+  done
+  for u in ${STATIC_PROBES_UNUSED-}; do
+    ${AWK:-awk} -v u="$u" '
+      { probe = $2; prov = probe; sub(/:.*/, "", prov); name = probe; sub(/^[^:]*:/, "", name) }
+      (index(u, ":") ? prov == substr(u, 1, index(u, ":") - 1) : name == u) { found = 1 }
+      END { exit !found }' "$tmpdir/declared" ||
+      die "STATIC_PROBES_UNUSED names $u, but no provider file of the package (${STATIC_PROBES_PROVIDER_FILES-}) declares its provider or a probe of that name"
+  done
+  for p in `provider_paths`; do
+    unused_args=`${AWK:-awk} -v file="$p" -v unused="${STATIC_PROBES_UNUSED-}" '
+      BEGIN { n = split(unused, u, " ") }
+      $1 == file {
+        prov = $2; sub(/:.*/, "", prov); name = $2; sub(/^[^:]*:/, "", name)
+        for (i = 1; i <= n; i++)
+          if ((index(u[i], ":") ? prov == substr(u[i], 1, index(u[i], ":") - 1) : name == u[i]) && !(u[i] in given)) {
+            given[u[i]] = 1
+            printf " --unused %s", u[i]
+          }
+      }' "$tmpdir/declared"`
     # shellcheck disable=SC2086 # the command is a word list; file names hold no blanks
-    if $STATIC_PROBES_LIST --check "$p" $files >"$tmpdir/check" 2>&1; then
-      cat "$tmpdir/check"
-      continue
-    fi
-    if ${AWK:-awk} -v unused=" ${STATIC_PROBES_UNUSED-} " '
-      /: error: probe [^ ]+ has no site in / {
-        p = $0
-        sub(/.*: error: probe /, "", p)
-        sub(/ .*/, "", p)
-        skipping = index(unused, " " p " ") > 0
-        if (skipping) { allowed = allowed " " p; next }
-        missing++
-        print
-        next
-      }
-      /^ / { if (!skipping) print; next }
-      /^probe-build: error: [0-9]+ of the probes/ { next }
-      { skipping = 0; other++; print }
-      END {
-        if (!missing && !other && allowed != "")
-          printf "%s: every other declared probe has a site (unused on purpose:%s)\n", file, allowed
-        exit (missing || other)
-      }' file="$p" "$tmpdir/check"; then
-      :
-    else
+    $STATIC_PROBES_LIST --check "$p"$unused_args $files >"$tmpdir/check" 2>&1
+    check_status=$?
+    cat "$tmpdir/check"
+    if test $check_status -ne 0; then
       status=1
-      echo "$me: error: a probe declared in $p has no site in$files; use it, remove it, or list it in STATIC_PROBES_UNUSED (PROVIDER:NAME) in Makefile.am"
+      if grep ': error: probe [^ ]* has no site in ' "$tmpdir/check" >/dev/null; then
+        echo "$me: error: a probe declared in $p has no site in$files; use it, remove it, or list it in STATIC_PROBES_UNUSED (PROVIDER:NAME) in Makefile.am"
+      fi
     fi
   done
   exit $status
+}
+
+# trace-test FILE.trace: runs the program FILE names ("run: PROGRAM
+# ARGS...") under `probe-build trace' ($STATIC_PROBES_TRACER; through
+# `$LIBTOOL --mode=execute', which finds the program behind libtool's
+# wrapper and its uninstalled libraries), with the package's provider files
+# for the argument types, and compares every probe hit with FILE's other
+# lines. "probes: PROVIDER:NAME..." traces only those probes; "#" starts a
+# comment line. Exits 77 (automake's SKIP), saying why, when configure
+# found that the tracer cannot run (STATIC_PROBES_TRACE=no).
+trace_test () {
+  test $# -eq 1 || usage
+  spec=$1
+  test -f "$spec" || die "$spec: no such trace test"
+  if test "${STATIC_PROBES_TRACE-no}" != yes; then
+    echo "$me: skipped: ${STATIC_PROBES_TRACE_REASON:-probe-build trace is off (rerun configure)}"
+    exit 77
+  fi
+  make_tmpdir
+  run= probes= n=0
+  : >"$tmpdir/expected"
+  # read (with the default IFS) drops the blanks around each line.
+  while read -r line || test -n "$line"; do
+    n=`expr $n + 1`
+    case $line in
+      '#'*|'') ;;
+      run:*)
+        test -z "$run" || die "$spec:$n: a second \`run:' line"
+        run=${line#run:} ;;
+      probes:*) probes="$probes ${line#probes:}" ;;
+      *) printf '%s\n' "$line" >>"$tmpdir/expected" ;;
+    esac
+  done <"$spec"
+  # shellcheck disable=SC2086 # the words of the run: line
+  run=`echo $run`
+  test -n "$run" || die "$spec: no \`run: PROGRAM ARGS...' line"
+  cmd="$STATIC_PROBES_TRACER trace"
+  for f in `provider_paths`; do
+    cmd="$cmd --provider $f"
+  done
+  # shellcheck disable=SC2086 # word lists; file names hold no blanks
+  test -z "${STATIC_PROBES_PROVIDER_FILES-}" || cmd=`echo $cmd \`preprocessor_flags $DTRACEFLAGS\``
+  # Word splitting, but no file name expansion of the probes' `*`.
+  set -f
+  for p in $probes; do
+    cmd="$cmd -n $p"
+  done
+  cmd="$cmd -o $tmpdir/trace -- $run"
+  test -z "${LIBTOOL-}" || cmd="$LIBTOOL --mode=execute $cmd"
+  rm -f "$tmpdir/trace"
+  # shellcheck disable=SC2086
+  $cmd >"$tmpdir/output" 2>&1
+  status=$?
+  set +f
+  test -f "$tmpdir/trace" || : >"$tmpdir/trace"
+  hits=`wc -l <"$tmpdir/trace" | tr -d ' '`
+  if test $status -eq 0 && cmp -s "$tmpdir/expected" "$tmpdir/trace"; then
+    echo "$me: \`$cmd\`: $hits probe hits, as expected:"
+    cat "$tmpdir/trace"
+    echo "the program's output:"
+    cat "$tmpdir/output"
+    exit 0
+  fi
+  echo "$me: error: $spec: the probes did not fire as expected"
+  echo "command: \`$cmd\`"
+  test $status -eq 0 || echo "exit status: $status"
+  ${AWK:-awk} -v expected="$tmpdir/expected" '
+    BEGIN { while ((getline l < expected) > 0) want[++nw] = l }
+    { got[++ng] = $0 }
+    END {
+      for (i = 1; i <= nw || i <= ng; i++) {
+        a = i <= nw ? "`" want[i] "`" : "nothing"
+        b = i <= ng ? "`" got[i] "`" : "nothing"
+        if (a != b) { printf "line %d: expected %s, traced %s\n", i, a, b; exit }
+      }
+    }' "$tmpdir/trace"
+  echo "expected ($spec):"
+  cat "$tmpdir/expected"
+  echo "traced ($hits hits):"
+  cat "$tmpdir/trace"
+  echo "the program's output (and the tracer's messages):"
+  cat "$tmpdir/output"
+  exit 1
 }
 
 case ${1-} in
   link)
     shift
     link_with_probes "$@" ;;
+  trace-test)
+    shift
+    trace_test "$@" ;;
   post-link-check)
     shift
     post_link_check "$@" ;;
@@ -1284,12 +1507,17 @@ case $command in
       read_provider list "$provider" >"$tmpdir/probes" || exit 1
       # Under the output's own name, from which tools derive the include guard.
       tool_out=$tmpdir/`basename "$output"`
-      # shellcheck disable=SC2086
-      if run_dtrace $DTRACE $DTRACEFLAGS -h -s "$provider" -o "$tool_out" && test -s "$tool_out"; then
-        :
+      if test -n "${STATIC_PROBES_HEADER_CMD-}"; then
+        # probe-build's header (for Oracle's DTrace), which takes the
+        # preprocessor flags of DTRACEFLAGS.
+        header_tool=$STATIC_PROBES_HEADER_CMD
+        # shellcheck disable=SC2086 # word lists, like CC and CFLAGS
+        run_dtrace $STATIC_PROBES_HEADER_CMD `preprocessor_flags $DTRACEFLAGS` "$provider" -o "$tool_out"
       else
-        die "$provider: dtrace -h wrote no header"
-      fi
+        header_tool="$DTRACE${DTRACEFLAGS:+ $DTRACEFLAGS}${STATIC_PROBES_HFLAGS:+ $STATIC_PROBES_HFLAGS} -h"
+        # shellcheck disable=SC2086
+        run_dtrace $DTRACE $DTRACEFLAGS ${STATIC_PROBES_HFLAGS-} -h -s "$provider" -o "$tool_out"
+      fi && test -s "$tool_out" || die "$provider: $header_tool wrote no header"
       check_header "$provider" "$tmpdir/probes" "$tool_out" || exit 1
       cp "$tool_out" "$tmpout" || die "cannot write $tmpout"
     else
