@@ -1,6 +1,7 @@
 //! The command line, apart from `probe-build dtrace`, which keeps the
 //! wrapper's own syntax (see `dtrace.rs`).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -59,8 +60,8 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     List(ListArgs),
     /// Trace the SDT probes of a program as they fire, with ptrace (no root needed).
-    #[command(after_help = crate::trace::TRACE_EXIT)]
-    Trace(crate::trace::TraceArgs),
+    #[command(after_help = TRACE_EXIT)]
+    Trace(TraceArgs),
 }
 
 /// `-C`, `-I`, `-D`, `-U`, as for `dtrace`.
@@ -179,4 +180,49 @@ fn flavor_parser() -> impl TypedValueParser<Value = HeaderFlavor> {
             .map(|(_, name, help)| PossibleValue::new(*name).help(*help)),
     )
     .map(|name| name.parse::<HeaderFlavor>().expect("a listed flavor"))
+}
+
+pub const TRACE_EXIT: &str = "\
+Exit status:
+  the traced program's own status (128 + N when killed by signal N);
+  0 after detaching from a process given with -p;
+  1 when tracing could not start (no probes, a -n matching nothing, a program
+    that is not ELF, a process that may not be traced)
+  2 usage error;
+  141 when the reader of the trace went away (`| head`)";
+
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Count hits per probe; print the counts when the program exits or on Ctrl-C.
+    #[arg(long)]
+    pub count: bool,
+    /// One JSON object per hit (or per probe with --count).
+    #[arg(long)]
+    pub json: bool,
+    /// Read at most N bytes of each string argument.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub strings: usize,
+    /// Trace only probes matching PROVIDER:NAME (`*` wildcards; a name alone matches in any
+    /// provider; `-` in a name matches `__`). Repeatable. Default: every probe but glibc's own.
+    #[arg(short = 'n', value_name = "PROVIDER:NAME")]
+    pub names: Vec<String>,
+    /// Attach to a running process (all its threads) instead of starting one.
+    #[arg(short = 'p', value_name = "PID", conflicts_with = "command")]
+    pub pid: Option<i32>,
+    /// The provider file: gives the arguments' types (strings, pointers). Without it,
+    /// a pointer-sized unsigned argument that points at text is shown as a string.
+    #[arg(long, value_name = "FILE.d")]
+    pub provider: Vec<PathBuf>,
+    /// Write the trace to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Keep tracing when no probe is found at start (probes of a library loaded later
+    /// with dlopen).
+    #[arg(long)]
+    pub allow_no_probes: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// The program to start, and its arguments (after `--`).
+    #[arg(last = true, value_name = "PROGRAM ARGS")]
+    pub command: Vec<OsString>,
 }

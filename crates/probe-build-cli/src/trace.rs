@@ -6,58 +6,12 @@ use std::ffi::OsString;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::Args;
 use probe_provider::TypeClass;
 use probe_trace::{format, ArgKind, Filter, Hit, Options, Sink, Target};
 
-use crate::cli::ReadArgs;
+use crate::cli::TraceArgs;
 use crate::failure::{failed, Failure, Result};
 use crate::input::read_provider_file;
-
-pub const TRACE_EXIT: &str = "\
-Exit status:
-  the traced program's own status (128 + N when killed by signal N);
-  0 after detaching from a process given with -p;
-  1 when tracing could not start (no probes, a -n matching nothing, a program
-    that is not ELF, a process that may not be traced)
-  2 usage error;
-  141 when the reader of the trace went away (`| head`)";
-
-#[derive(Debug, Args)]
-pub struct TraceArgs {
-    /// Count hits per probe; print the counts when the program exits or on Ctrl-C.
-    #[arg(long)]
-    pub count: bool,
-    /// One JSON object per hit (or per probe with --count).
-    #[arg(long)]
-    pub json: bool,
-    /// Read at most N bytes of each string argument.
-    #[arg(long, value_name = "N", default_value_t = 64)]
-    pub strings: usize,
-    /// Trace only probes matching PROVIDER:NAME (`*` wildcards; a name alone matches in any
-    /// provider; `-` in a name matches `__`). Repeatable. Default: every probe but glibc's own.
-    #[arg(short = 'n', value_name = "PROVIDER:NAME")]
-    pub names: Vec<String>,
-    /// Attach to a running process (all its threads) instead of starting one.
-    #[arg(short = 'p', value_name = "PID", conflicts_with = "command")]
-    pub pid: Option<i32>,
-    /// The provider file: gives the arguments' types (strings, pointers). Without it,
-    /// a pointer-sized unsigned argument that points at text is shown as a string.
-    #[arg(long, value_name = "FILE.d")]
-    pub provider: Vec<PathBuf>,
-    /// Write the trace to FILE instead of standard output.
-    #[arg(short = 'o', long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Keep tracing when no probe is found at start (probes of a library loaded later
-    /// with dlopen).
-    #[arg(long)]
-    pub allow_no_probes: bool,
-    #[command(flatten)]
-    pub read: ReadArgs,
-    /// The program to start, and its arguments (after `--`).
-    #[arg(last = true, value_name = "PROGRAM ARGS")]
-    pub command: Vec<OsString>,
-}
 
 pub fn run(args: &TraceArgs) -> Result<()> {
     let target = match (args.pid, args.command.split_first()) {
