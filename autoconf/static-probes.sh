@@ -1065,7 +1065,7 @@ lt_objects () {
 #   check_header PROVIDER.d PROBES HEADER.h
 check_header () {
   ${AWK:-awk} -v file="$1" -v tool="$header_tool" '
-FNR == NR { n++; macro[n] = $1; want[$1] = $2; cond[$1] = $3; where[$1] = $4 ":" $5; probe[$1] = $6; next }
+FILENAME == ARGV[1] { n++; macro[n] = $1; want[$1] = $2; cond[$1] = $3; where[$1] = $4 ":" $5; probe[$1] = $6; next }
 /^[ \t]*#[ \t]*define[ \t]/ {
   d = $0
   sub(/^[ \t]*#[ \t]*define[ \t]+/, "", d)
